@@ -240,6 +240,11 @@ impl PrivilegeLevel {
     pub fn rank(self) -> u8 {
         u8::from(self) & 0x0f
     }
+
+    /// `true` when this level is at least `other`.
+    pub fn at_least(self, other: Self) -> bool {
+        self.rank() >= other.rank()
+    }
 }
 
 impl std::fmt::Display for PrivilegeLevel {
