@@ -313,7 +313,9 @@ impl Client {
                 code: resp.completion,
             });
         }
-        Ok(C::Response::decode(&mut crate::codec::Reader::new(&resp.data))?)
+        Ok(C::Response::decode(&mut crate::codec::Reader::new(
+            &resp.data,
+        ))?)
     }
 
     /// Sends a raw request to the BMC at `lun` and returns the whole response,
@@ -490,7 +492,10 @@ impl Client {
             {
                 Some(OpenSessionPrivilege::Requested) => &[OpenSessionPrivilege::Requested],
                 Some(OpenSessionPrivilege::Highest) => &[OpenSessionPrivilege::Highest],
-                None => &[OpenSessionPrivilege::Requested, OpenSessionPrivilege::Highest],
+                None => &[
+                    OpenSessionPrivilege::Requested,
+                    OpenSessionPrivilege::Highest,
+                ],
             };
             for (j, mode) in privilege_modes.iter().enumerate() {
                 let mut config = SessionConfig::new(
@@ -541,7 +546,11 @@ impl Client {
         Err(last_err.unwrap_or(Error::SessionClosed))
     }
 
-    async fn run_handshake(&self, state: &mut State, config: SessionConfig) -> Result<Session, Error> {
+    async fn run_handshake(
+        &self,
+        state: &mut State,
+        config: SessionConfig,
+    ) -> Result<Session, Error> {
         let mut hs = Handshake::new(config, handshake_random());
         let started = Instant::now();
         let attempts = self.options.retries.saturating_add(1);
@@ -681,7 +690,9 @@ impl Drop for Client {
                 rq,
                 CloseSession::new(session.bmc_session_id()).to_bytes(),
             );
-            let _ = state.route.try_send(&session.encode_request(&req, random_iv()));
+            let _ = state
+                .route
+                .try_send(&session.encode_request(&req, random_iv()));
         }
     }
 }

@@ -344,7 +344,11 @@ mod tests {
     #[test]
     fn writer_round_trip() {
         let mut w = Writer::new();
-        w.u8(1).u16_le(0x0302).u32_le(0x0706_0504).u32_be(0x0a0b_0c0d).u24_le(0x12_3456);
+        w.u8(1)
+            .u16_le(0x0302)
+            .u32_le(0x0706_0504)
+            .u32_be(0x0a0b_0c0d)
+            .u24_le(0x12_3456);
         assert_eq!(
             w.as_slice(),
             &[1, 2, 3, 4, 5, 6, 7, 0x0a, 0x0b, 0x0c, 0x0d, 0x56, 0x34, 0x12]

@@ -44,6 +44,6 @@ pub mod transport;
 pub use codec::{Codec, DecodeError, Reader, Writer};
 pub use error::Error;
 pub use types::{
-    AuthAlgorithm, AuthType, CompletionCode, ConfidentialityAlgorithm, IntegrityAlgorithm,
-    NetFn, PayloadType, PrivilegeLevel, RakpStatus,
+    AuthAlgorithm, AuthType, CompletionCode, ConfidentialityAlgorithm, IntegrityAlgorithm, NetFn,
+    PayloadType, PrivilegeLevel, RakpStatus,
 };

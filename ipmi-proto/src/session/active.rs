@@ -18,7 +18,9 @@ use crate::crypto::ipmi15::message_auth_code;
 use crate::crypto::keys::{Password, SessionKeys};
 use crate::crypto::suite::CipherSuite;
 use crate::crypto::{rakp, CryptoError};
-use crate::types::{AuthType, ConfidentialityAlgorithm, IntegrityAlgorithm, PayloadType, PrivilegeLevel};
+use crate::types::{
+    AuthType, ConfidentialityAlgorithm, IntegrityAlgorithm, PayloadType, PrivilegeLevel,
+};
 use crate::wire::ipmi15::Ipmi15Packet;
 use crate::wire::message::{IpmiRequest, IpmiResponse};
 use crate::wire::rmcpplus::{build_datagram, RmcpPlusHeader};
@@ -69,8 +71,10 @@ pub struct SessionInfo {
 enum Kind {
     RmcpPlus {
         suite: CipherSuite,
-        console_session_id: u32,
-        bmc_session_id: u32,
+        /// The ID inbound packets carry (ours).
+        local_id: u32,
+        /// The ID outbound packets carry (the peer's).
+        remote_id: u32,
         integrity: Integrity,
         confidentiality: Confidentiality,
         authenticated_in: SeqWindow,
@@ -86,9 +90,23 @@ enum Kind {
     },
 }
 
+/// Which end of the session this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The remote console (client).
+    Console,
+    /// The BMC (server), as in the virtual BMC.
+    Bmc,
+}
+
 /// An established session (sans-IO).
+///
+/// The same type serves both ends: the console wraps requests and checks
+/// responses, the BMC (see the `bmc` feature) does the reverse. Both check
+/// integrity, decrypt and enforce the sequence window identically.
 #[derive(Debug)]
 pub struct Session {
+    role: Role,
     kind: Kind,
     outbound: OutboundSeq,
     rq_seq: RqSeq,
@@ -109,11 +127,45 @@ impl Session {
         rq_seq_start: u8,
         privilege: PrivilegeLevel,
     ) -> Result<Self, CryptoError> {
+        Self::rmcp_plus_for(
+            Role::Console,
+            suite,
+            keys,
+            password,
+            console_session_id,
+            bmc_session_id,
+            rq_seq_start,
+            privilege,
+        )
+    }
+
+    /// An RMCP+ session for either end. `console_session_id` and
+    /// `bmc_session_id` are the IDs as negotiated; the role decides which
+    /// one outbound packets carry.
+    ///
+    /// # Errors
+    /// [`CryptoError`] when the suite's algorithms cannot be keyed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rmcp_plus_for(
+        role: Role,
+        suite: CipherSuite,
+        keys: &SessionKeys,
+        password: &Password,
+        console_session_id: u32,
+        bmc_session_id: u32,
+        rq_seq_start: u8,
+        privilege: PrivilegeLevel,
+    ) -> Result<Self, CryptoError> {
+        let (local_id, remote_id) = match role {
+            Role::Console => (console_session_id, bmc_session_id),
+            Role::Bmc => (bmc_session_id, console_session_id),
+        };
         Ok(Self {
+            role,
             kind: Kind::RmcpPlus {
                 suite,
-                console_session_id,
-                bmc_session_id,
+                local_id,
+                remote_id,
                 integrity: Integrity::new(suite.integrity, keys, password)?,
                 confidentiality: Confidentiality::new(suite.confidentiality, keys)?,
                 authenticated_in: SeqWindow::rmcp_plus(),
@@ -137,6 +189,7 @@ impl Session {
         privilege: PrivilegeLevel,
     ) -> Self {
         Self {
+            role: Role::Console,
             kind: Kind::Lan15 {
                 auth_type,
                 accept_unauthenticated,
@@ -155,17 +208,23 @@ impl Session {
         match &self.kind {
             Kind::RmcpPlus {
                 suite,
-                console_session_id,
-                bmc_session_id,
+                local_id,
+                remote_id,
                 ..
-            } => SessionInfo {
-                rmcp_plus: true,
-                cipher_suite: Some(suite.id),
-                auth_type: None,
-                console_session_id: *console_session_id,
-                bmc_session_id: *bmc_session_id,
-                privilege: self.privilege,
-            },
+            } => {
+                let (console, bmc) = match self.role {
+                    Role::Console => (*local_id, *remote_id),
+                    Role::Bmc => (*remote_id, *local_id),
+                };
+                SessionInfo {
+                    rmcp_plus: true,
+                    cipher_suite: Some(suite.id),
+                    auth_type: None,
+                    console_session_id: console,
+                    bmc_session_id: bmc,
+                    privilege: self.privilege,
+                }
+            }
             Kind::Lan15 {
                 auth_type,
                 session_id,
@@ -181,6 +240,16 @@ impl Session {
         }
     }
 
+    /// The privilege level of the session.
+    pub fn privilege(&self) -> PrivilegeLevel {
+        self.privilege
+    }
+
+    /// Records a new privilege level (after Set Session Privilege Level).
+    pub fn set_privilege(&mut self, privilege: PrivilegeLevel) {
+        self.privilege = privilege;
+    }
+
     /// The BMC's session ID (the argument of Close Session).
     pub fn bmc_session_id(&self) -> u32 {
         self.info().bmc_session_id
@@ -190,7 +259,7 @@ impl Session {
     /// request, and so its rqSeq, and only asks [`Self::encode_request`]
     /// again for a new session sequence number.
     pub fn next_rq_seq(&mut self) -> u8 {
-        self.rq_seq.next()
+        self.rq_seq.advance()
     }
 
     /// Wraps a request into a datagram with the next session sequence number.
@@ -204,16 +273,15 @@ impl Session {
     /// Wraps any IPMI message (request or response bytes) into a datagram
     /// of this session with the next sequence number.
     pub fn encode_message(&mut self, message: &[u8], iv: [u8; 16]) -> Vec<u8> {
-        let seq = self.outbound.next();
+        let seq = self.outbound.advance();
         match &self.kind {
             Kind::RmcpPlus {
-                bmc_session_id,
+                remote_id,
                 integrity,
                 confidentiality,
                 ..
             } => {
-                let encrypted =
-                    confidentiality.algorithm() != ConfidentialityAlgorithm::None;
+                let encrypted = confidentiality.algorithm() != ConfidentialityAlgorithm::None;
                 let authenticated = integrity.algorithm() != IntegrityAlgorithm::None;
                 let payload = if encrypted {
                     confidentiality.encrypt(message, iv)
@@ -225,7 +293,7 @@ impl Session {
                     authenticated,
                     payload_type: PayloadType::Ipmi,
                     oem: None,
-                    session_id: *bmc_session_id,
+                    session_id: *remote_id,
                     session_seq: seq,
                 };
                 let mac = |span: &[u8]| integrity.compute(span);
@@ -267,7 +335,7 @@ impl Session {
         match (&mut self.kind, decoded) {
             (
                 Kind::RmcpPlus {
-                    console_session_id,
+                    local_id,
                     integrity,
                     confidentiality,
                     authenticated_in,
@@ -276,9 +344,7 @@ impl Session {
                 },
                 Datagram::RmcpPlus(p),
             ) => {
-                if p.header.session_id != *console_session_id
-                    || p.header.payload_type != PayloadType::Ipmi
-                {
+                if p.header.session_id != *local_id || p.header.payload_type != PayloadType::Ipmi {
                     return Err(InboundError::Foreign);
                 }
                 let needs_auth = integrity.algorithm() != IntegrityAlgorithm::None;

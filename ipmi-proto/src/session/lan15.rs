@@ -20,7 +20,7 @@ use crate::commands::app::{
 };
 use crate::commands::Command;
 use crate::crypto::ipmi15::message_auth_code;
-use crate::types::{AuthType, CompletionCode, PrivilegeLevel};
+use crate::types::{AuthType, CompletionCode};
 use crate::wire::ipmi15::Ipmi15Packet;
 use crate::wire::message::{IpmiRequest, IpmiResponse};
 use crate::wire::Datagram;

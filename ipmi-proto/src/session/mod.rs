@@ -22,7 +22,7 @@ mod handshake;
 mod lan15;
 pub mod sequence;
 
-pub use active::{InboundError, Session, SessionInfo};
+pub use active::{InboundError, Role, Session, SessionInfo};
 pub use handshake::{Handshake, HandshakeEvent, HandshakeRandom, Stage};
 pub use lan15::{Lan15AuthType, Lan15Handshake, Lan15Random};
 

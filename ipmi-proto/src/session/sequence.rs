@@ -85,13 +85,13 @@ impl SeqWindow {
 pub struct OutboundSeq(u32);
 
 impl OutboundSeq {
-    /// A counter whose first [`next`](Self::next) returns `first` (or 1 if `first` is 0).
+    /// A counter whose first [`advance`](Self::advance) returns `first` (or 1 if `first` is 0).
     pub fn starting_at(first: u32) -> Self {
         Self(first.wrapping_sub(1))
     }
 
     /// The number for the next packet.
-    pub fn next(&mut self) -> u32 {
+    pub fn advance(&mut self) -> u32 {
         self.0 = self.0.wrapping_add(1);
         if self.0 == 0 {
             self.0 = 1;
@@ -112,7 +112,7 @@ impl RqSeq {
     }
 
     /// The rqSeq for a new request (a retransmit reuses the previous one).
-    pub fn next(&mut self) -> u8 {
+    pub fn advance(&mut self) -> u8 {
         self.0 = (self.0 + 1) & 0x3f;
         self.0
     }
@@ -134,7 +134,7 @@ mod tests {
         assert!(!w.accept(11), "late duplicate");
         assert!(w.accept(27), "15 ahead");
         assert!(!w.accept(43), "16 ahead");
-        assert!(w.accept(11 + 16) == false, "already seen 27");
+        assert!(!w.accept(11 + 16), "already seen 27");
         assert!(!w.accept(10), "17 behind");
         assert!(w.accept(12 + 1), "13 is 14 behind 27, unseen");
     }
@@ -152,17 +152,17 @@ mod tests {
     #[test]
     fn outbound_skips_zero() {
         let mut o = OutboundSeq::starting_at(u32::MAX);
-        assert_eq!(o.next(), u32::MAX);
-        assert_eq!(o.next(), 1);
+        assert_eq!(o.advance(), u32::MAX);
+        assert_eq!(o.advance(), 1);
         let mut o = OutboundSeq::starting_at(0);
-        assert_eq!(o.next(), 1);
+        assert_eq!(o.advance(), 1);
     }
 
     #[test]
     fn rqseq_wraps_at_64() {
         let mut r = RqSeq::new(62);
-        assert_eq!(r.next(), 63);
-        assert_eq!(r.next(), 0);
+        assert_eq!(r.advance(), 63);
+        assert_eq!(r.advance(), 0);
     }
 
     proptest! {

@@ -271,7 +271,9 @@ mod tests {
 
     #[tokio::test]
     async fn routes_by_peer() {
-        let ep = Endpoint::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let ep = Endpoint::bind("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
         let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let stranger = UdpSocket::bind("127.0.0.1:0").await.unwrap();

@@ -59,7 +59,11 @@ impl Codec for Ipmi15Packet {
         }
         let len = u8::try_from(self.message.len()).unwrap_or(u8::MAX);
         w.u8(len);
-        w.bytes(self.message.get(..usize::from(len)).unwrap_or(&self.message));
+        w.bytes(
+            self.message
+                .get(..usize::from(len))
+                .unwrap_or(&self.message),
+        );
     }
 
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
@@ -93,8 +97,7 @@ mod tests {
     #[test]
     fn sessionless_get_channel_auth_caps() {
         // Get Channel Authentication Capabilities, channel 0Eh + v2.0 bit, ADMIN.
-        let bytes =
-            hex::decode("0600ff07000000000000000000092018c88100388e04b5").unwrap();
+        let bytes = hex::decode("0600ff07000000000000000000092018c88100388e04b5").unwrap();
         let msg = hex::decode("2018c88100388e04b5").unwrap();
         assert_eq!(Ipmi15Packet::sessionless(msg.clone()).to_datagram(), bytes);
         let mut r = Reader::new(&bytes);

@@ -80,9 +80,7 @@ fn decode_frame<'a>(r: &mut Reader<'a>, min_body: usize) -> Result<Frame<'a>, De
     let b2 = s.u8("rqSeq/LUN")?;
     let cmd = s.u8("cmd")?;
     let rest = s.rest();
-    let body = rest
-        .get(..rest.len().saturating_sub(1))
-        .unwrap_or_default();
+    let body = rest.get(..rest.len().saturating_sub(1)).unwrap_or_default();
     Ok(Frame {
         dest_addr,
         netfn: NetFn::from(b1 >> 2),

@@ -55,15 +55,21 @@ impl<'a> Datagram<'a> {
         match header.class {
             RmcpClass::Asf => Ok(Self::Asf(<AsfMessage as crate::Codec>::decode(&mut r)?)),
             RmcpClass::Ipmi => {
-                let auth = r.peek_rest().first().copied().ok_or(DecodeError::Truncated {
-                    what: "session auth type",
-                    need: 1,
-                    have: 0,
-                })?;
+                let auth = r
+                    .peek_rest()
+                    .first()
+                    .copied()
+                    .ok_or(DecodeError::Truncated {
+                        what: "session auth type",
+                        need: 1,
+                        have: 0,
+                    })?;
                 if AuthType::from(auth & 0x0f) == AuthType::RmcpPlus {
                     Ok(Self::RmcpPlus(RmcpPlusPacket::decode(&mut r)?))
                 } else {
-                    Ok(Self::Ipmi15(<Ipmi15Packet as crate::Codec>::decode(&mut r)?))
+                    Ok(Self::Ipmi15(<Ipmi15Packet as crate::Codec>::decode(
+                        &mut r,
+                    )?))
                 }
             }
             other => Err(DecodeError::InvalidField {

@@ -138,10 +138,18 @@ impl Codec for AsfMessage {
     fn encode(&self, w: &mut Writer) {
         match self {
             Self::Ping { tag } => {
-                w.u32_be(ASF_IANA).u8(ASF_PRESENCE_PING).u8(*tag).u8(0).u8(0);
+                w.u32_be(ASF_IANA)
+                    .u8(ASF_PRESENCE_PING)
+                    .u8(*tag)
+                    .u8(0)
+                    .u8(0);
             }
             Self::Pong { tag, data } => {
-                w.u32_be(ASF_IANA).u8(ASF_PRESENCE_PONG).u8(*tag).u8(0).u8(16);
+                w.u32_be(ASF_IANA)
+                    .u8(ASF_PRESENCE_PONG)
+                    .u8(*tag)
+                    .u8(0)
+                    .u8(16);
                 w.u32_be(data.iana)
                     .u32_be(data.oem)
                     .u8(data.supported_entities)
@@ -207,10 +215,13 @@ mod tests {
     #[test]
     fn presence_ping_and_pong() {
         let ping = hex::decode("000011be80070000").unwrap();
-        assert_eq!(AsfMessage::from_bytes(&ping).unwrap(), AsfMessage::Ping { tag: 7 });
+        assert_eq!(
+            AsfMessage::from_bytes(&ping).unwrap(),
+            AsfMessage::Ping { tag: 7 }
+        );
         assert_eq!(AsfMessage::Ping { tag: 7 }.to_bytes(), ping);
 
-        let pong = hex::decode("000011be40070010000011be0000000081000000000000000000").unwrap();
+        let pong = hex::decode("000011be40070010000011be000000008100000000000000").unwrap();
         let msg = AsfMessage::from_bytes(&pong).unwrap();
         let AsfMessage::Pong { tag, data } = &msg else {
             panic!("not a pong: {msg:?}")

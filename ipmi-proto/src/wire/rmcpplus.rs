@@ -114,13 +114,13 @@ impl<'a> RmcpPlusPacket<'a> {
         let session_seq = r.u32_le("RMCP+ session sequence")?;
         let len = r.u16_le("RMCP+ payload length")?;
         let remaining = r.remaining();
-        let payload = r
-            .take(usize::from(len), "RMCP+ payload")
-            .map_err(|_| DecodeError::LengthMismatch {
-                what: "RMCP+ payload length",
-                declared: usize::from(len),
-                actual: remaining,
-            })?;
+        let payload =
+            r.take(usize::from(len), "RMCP+ payload")
+                .map_err(|_| DecodeError::LengthMismatch {
+                    what: "RMCP+ payload length",
+                    declared: usize::from(len),
+                    actual: remaining,
+                })?;
         let trailer = r.rest();
         Ok(Self {
             header: RmcpPlusHeader {
@@ -151,24 +151,24 @@ impl<'a> RmcpPlusPacket<'a> {
             need: code_len,
             have: total,
         })?;
-        let (span, code) = self
-            .packet
-            .split_at_checked(span_len)
-            .ok_or(DecodeError::Truncated {
-                what: "integrity trailer",
-                need: code_len,
-                have: total,
-            })?;
+        let (span, code) =
+            self.packet
+                .split_at_checked(span_len)
+                .ok_or(DecodeError::Truncated {
+                    what: "integrity trailer",
+                    need: code_len,
+                    have: total,
+                })?;
         // The bytes between the payload and the AuthCode: pad, pad length, next header.
-        let pad_area_len = self
-            .trailer
-            .len()
-            .checked_sub(code_len)
-            .ok_or(DecodeError::Truncated {
-                what: "integrity trailer",
-                need: code_len.saturating_add(2),
-                have: self.trailer.len(),
-            })?;
+        let pad_area_len =
+            self.trailer
+                .len()
+                .checked_sub(code_len)
+                .ok_or(DecodeError::Truncated {
+                    what: "integrity trailer",
+                    need: code_len.saturating_add(2),
+                    have: self.trailer.len(),
+                })?;
         let pad_area = self.trailer.get(..pad_area_len).unwrap_or_default();
         let [pad @ .., pad_len, next] = pad_area else {
             return Err(DecodeError::Truncated {
@@ -193,6 +193,9 @@ impl<'a> RmcpPlusPacket<'a> {
     }
 }
 
+/// Computes an AuthCode over an integrity span.
+pub type AuthCodeFn<'a> = &'a dyn Fn(&[u8]) -> Vec<u8>;
+
 /// Builds a complete datagram (RMCP header included).
 ///
 /// When `header.authenticated` is set and `auth_code` is given, the integrity
@@ -201,7 +204,7 @@ impl<'a> RmcpPlusPacket<'a> {
 pub fn build_datagram(
     header: &RmcpPlusHeader,
     payload: &[u8],
-    auth_code: Option<&dyn Fn(&[u8]) -> Vec<u8>>,
+    auth_code: Option<AuthCodeFn<'_>>,
 ) -> Vec<u8> {
     let len = u16::try_from(payload.len()).unwrap_or(u16::MAX);
     let payload = payload.get(..usize::from(len)).unwrap_or(payload);
@@ -261,10 +264,14 @@ mod tests {
             session_id: 0x1234_5678,
             session_seq: 9,
         };
-        let d = build_datagram(&h, &[0x11; 32], Some(&|span: &[u8]| {
-            assert_eq!(span.len(), 48);
-            vec![0xab; 12]
-        }));
+        let d = build_datagram(
+            &h,
+            &[0x11; 32],
+            Some(&|span: &[u8]| {
+                assert_eq!(span.len(), 48);
+                vec![0xab; 12]
+            }),
+        );
         assert_eq!(d.len(), 64);
         assert_eq!(&d[48..52], &[0xff, 0xff, 0x02, 0x07]);
         let p = decode(&d);

@@ -1,0 +1,6 @@
+//! The `ipmi_exporter` binary's library: command-line interface, and (to
+//! come) the Prometheus exporter. Everything testable lives here; `main.rs`
+//! only starts the runtime and prints errors.
+#![forbid(unsafe_code)]
+
+pub mod cli;

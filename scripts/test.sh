@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace. Installs the Debian packages the tests
+# need (real IPMI peers: OpenIPMI's ipmi_sim, ipmitool, FreeIPMI) when they
+# are missing. Tests that need ipmi_sim fail, never skip, if it cannot start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v ipmi_sim >/dev/null 2>&1 || need+=(openipmi)
+command -v ipmitool >/dev/null 2>&1 || need+=(ipmitool)
+command -v bmc-info >/dev/null 2>&1 || need+=(freeipmi-tools)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+cargo build --workspace --all-targets --locked
+cargo check -p ipmi-proto --no-default-features --locked
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked "$@"
