@@ -147,6 +147,8 @@ pub struct ClientStats {
     pub sessions: u64,
     /// Datagrams sent, handshakes included.
     pub datagrams_sent: u64,
+    /// Datagrams received from the peer, handshakes included.
+    pub datagrams_received: u64,
     /// Datagrams received and dropped (foreign, replayed, failing integrity,
     /// unmatched).
     pub dropped: u64,
@@ -156,6 +158,8 @@ struct State {
     route: Route,
     session: Option<Session>,
     stats: ClientStats,
+    /// The cipher suite that worked, reused when the session is re-established.
+    negotiated_suite: Option<u8>,
 }
 
 /// An IPMI session to one BMC.
@@ -270,6 +274,7 @@ impl Client {
                 route,
                 session: None,
                 stats: ClientStats::default(),
+                negotiated_suite: None,
             }),
         };
         {
@@ -380,6 +385,7 @@ impl Client {
             route,
             session,
             stats,
+            ..
         } = state;
         let session = session.as_mut().ok_or(Error::SessionClosed)?;
         let mut req = IpmiRequest::to_bmc(netfn, cmd, session.next_rq_seq(), data);
@@ -401,6 +407,7 @@ impl Client {
                     break;
                 };
                 let bytes = received.ok_or(Error::SessionClosed)?;
+                stats.datagrams_received = stats.datagrams_received.saturating_add(1);
                 match session.decode_response(&bytes) {
                     Ok(resp) if req.is_answered_by(&resp) => {
                         if resp.completion == CompletionCode::DuplicateRequest {
@@ -442,11 +449,10 @@ impl Client {
                 .await;
             let failure = match result {
                 Ok(resp) if resp.completion == CompletionCode::Ok => None,
-                Ok(resp) => Some(Error::Completion {
-                    netfn: SetSessionPrivilegeLevel::NETFN,
-                    cmd: SetSessionPrivilegeLevel::CMD,
+                Ok(resp) => Some(Error::Handshake(HandshakeError::Completion {
+                    step: HandshakeStep::SetSessionPrivilege,
                     code: resp.completion,
-                }),
+                })),
                 Err(e) => Some(e),
             };
             if let Some(e) = failure {
@@ -473,8 +479,8 @@ impl Client {
         }
     }
 
-    fn suites(&self) -> Result<Vec<CipherSuite>, Error> {
-        match self.options.cipher_suite {
+    fn suites(&self, negotiated: Option<u8>) -> Result<Vec<CipherSuite>, Error> {
+        match self.options.cipher_suite.or(negotiated) {
             Some(id) => Ok(vec![CipherSuite::from_id(id)?]),
             None => DEFAULT_CIPHER_SUITES
                 .iter()
@@ -484,8 +490,9 @@ impl Client {
     }
 
     async fn establish_rmcp_plus(&self, state: &mut State) -> Result<Session, Error> {
-        let suites = self.suites()?;
+        let suites = self.suites(state.negotiated_suite)?;
         let mut last_err = None;
+        let mut capabilities_known = false;
         for (i, suite) in suites.iter().enumerate() {
             let more_suites = i + 1 < suites.len();
             let privilege_modes: &[OpenSessionPrivilege] = match self.options.open_session_privilege
@@ -506,8 +513,14 @@ impl Client {
                 )?;
                 config.kg = self.options.kg.clone();
                 config.open_session_privilege = *mode;
-                match self.run_handshake(state, config).await {
-                    Ok(session) => return Ok(session),
+                let result = self.run_handshake(state, config, capabilities_known).await;
+                // Whatever happened next, the capabilities exchange is done.
+                capabilities_known = true;
+                match result {
+                    Ok(session) => {
+                        state.negotiated_suite = Some(suite.id);
+                        return Ok(session);
+                    }
                     Err(Error::Handshake(HandshakeError::Rejected {
                         step: HandshakeStep::Rakp2,
                         status:
@@ -550,11 +563,16 @@ impl Client {
         &self,
         state: &mut State,
         config: SessionConfig,
+        skip_capabilities: bool,
     ) -> Result<Session, Error> {
         let mut hs = Handshake::new(config, handshake_random());
         let started = Instant::now();
         let attempts = self.options.retries.saturating_add(1);
-        let mut datagram = hs.start();
+        let mut datagram = if skip_capabilities {
+            hs.start_at_open_session()
+        } else {
+            hs.start()
+        };
         let mut attempt = 0u32;
         loop {
             state.route.send(&datagram).await?;
@@ -566,6 +584,7 @@ impl Client {
                     break None;
                 };
                 let bytes = received.ok_or(Error::SessionClosed)?;
+                state.stats.datagrams_received = state.stats.datagrams_received.saturating_add(1);
                 match hs.handle_datagram(&bytes) {
                     Ok(HandshakeEvent::Ignored) => {
                         state.stats.dropped = state.stats.dropped.saturating_add(1);
@@ -630,6 +649,7 @@ impl Client {
                     break None;
                 };
                 let bytes = received.ok_or(Error::SessionClosed)?;
+                state.stats.datagrams_received = state.stats.datagrams_received.saturating_add(1);
                 match hs.handle_datagram(&bytes)? {
                     HandshakeEvent::Ignored => {
                         state.stats.dropped = state.stats.dropped.saturating_add(1);
@@ -646,6 +666,11 @@ impl Client {
                 None => {
                     attempt += 1;
                     if attempt >= attempts {
+                        if hs.stage() == Stage::Rakp2 {
+                            // The BMC answered the challenge, so it is
+                            // reachable: a silent activation is a refused one.
+                            return Err(HandshakeError::Lan15AuthFailed.into());
+                        }
                         return Err(Error::Timeout {
                             what: lan15_stage_name(hs.stage()),
                             elapsed: started.elapsed(),

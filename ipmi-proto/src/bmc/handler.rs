@@ -184,10 +184,9 @@ fn system_info(
             data: Vec::new(),
         });
     }
-    let text = match (c.parameter, &machine.system_firmware_version) {
-        (1, Some(v)) => v,
-        // 80h: parameter not supported (IPMI v2.0 §22.14b).
-        _ => return Err(CompletionCode::Unknown(0x80)),
+    // 80h: parameter not supported (IPMI v2.0 §22.14b).
+    let (1, Some(text)) = (c.parameter, &machine.system_firmware_version) else {
+        return Err(CompletionCode::Unknown(0x80));
     };
     let blocks =
         SystemInfoString::encode_blocks(SystemInfoString::ENCODING_LATIN1, text.as_bytes());

@@ -350,9 +350,7 @@ impl VirtualBmc {
         if pending.peer != peer {
             return None;
         }
-        let Some(pending) = self.pending.remove(&msg.bmc_session_id) else {
-            return None;
-        };
+        let pending = self.pending.remove(&msg.bmc_session_id)?;
         let rakp = pending.rakp?;
         if msg.status != RakpStatus::Ok {
             // The console aborts: forget the half-open session, say nothing.

@@ -159,6 +159,13 @@ impl Handshake {
         self.last_sent.clone()
     }
 
+    /// The first datagram when the capabilities are already known (a
+    /// fallback to another cipher suite, a re-establishment): Open Session
+    /// straight away, saving a round trip.
+    pub fn start_at_open_session(&mut self) -> Vec<u8> {
+        self.send_open_session()
+    }
+
     /// The last datagram again, for a retransmit of Get Channel
     /// Authentication Capabilities. For RMCP+ steps use [`Self::restart`].
     pub fn retransmit(&self) -> Vec<u8> {

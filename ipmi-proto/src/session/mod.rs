@@ -107,6 +107,8 @@ pub enum HandshakeStep {
     GetSessionChallenge,
     /// IPMI 1.5 Activate Session.
     ActivateSession,
+    /// Set Session Privilege Level, right after the session is up.
+    SetSessionPrivilege,
 }
 
 impl std::fmt::Display for HandshakeStep {
@@ -118,6 +120,7 @@ impl std::fmt::Display for HandshakeStep {
             Self::Rakp4 => "RAKP 4",
             Self::GetSessionChallenge => "Get Session Challenge",
             Self::ActivateSession => "Activate Session",
+            Self::SetSessionPrivilege => "Set Session Privilege Level",
         })
     }
 }
@@ -138,7 +141,7 @@ pub enum HandshakeError {
         status: RakpStatus,
     },
     /// The BMC answered a command step with a non-zero completion code.
-    #[error("BMC answered {step} with completion code {code}")]
+    #[error("BMC answered {step} with completion code {:#04x}: {}", u8::from(*code), completion_meaning(*step, *code))]
     Completion {
         /// The step the BMC answered.
         step: HandshakeStep,
@@ -153,8 +156,10 @@ pub enum HandshakeError {
     /// (a wrong K_g, or the BMC used another privilege for its keys).
     #[error("authentication failed: RAKP 4 integrity check value mismatch (wrong BMC key K_g?)")]
     Rakp4Mismatch,
-    /// IPMI 1.5 Activate Session failed its authentication (wrong password).
-    #[error("authentication failed: IPMI 1.5 session activation rejected (wrong password?)")]
+    /// The BMC answered Get Session Challenge but never Activate Session:
+    /// BMCs silently drop an activation whose AuthCode does not verify, so
+    /// this is in practice a wrong password.
+    #[error("authentication failed: no answer to IPMI 1.5 Activate Session (wrong password?)")]
     Lan15AuthFailed,
     /// The BMC accepted different algorithms from the ones proposed.
     #[error("BMC accepted different algorithms from the ones proposed")]
@@ -179,6 +184,34 @@ pub enum HandshakeError {
     Finished,
 }
 
+/// The meaning of a completion code answering a handshake step, with the
+/// command-specific codes of Get Session Challenge (IPMI v2.0 §22.16),
+/// Activate Session (§22.17) and Set Session Privilege Level (§22.18).
+pub fn completion_meaning(step: HandshakeStep, code: CompletionCode) -> &'static str {
+    match (step, u8::from(code)) {
+        (HandshakeStep::GetSessionChallenge, 0x81) => "invalid user name",
+        (HandshakeStep::GetSessionChallenge, 0x82) => "null user name not enabled",
+        (HandshakeStep::ActivateSession, 0x81) => "no session slot available",
+        (HandshakeStep::ActivateSession, 0x82) => "no slot available for the given user",
+        (HandshakeStep::ActivateSession, 0x83) => {
+            "no slot available to support the user's privilege level"
+        }
+        (HandshakeStep::ActivateSession, 0x84) => "session sequence number out of range",
+        (HandshakeStep::ActivateSession, 0x85) => "invalid session ID in request",
+        (HandshakeStep::ActivateSession, 0x86) => {
+            "requested maximum privilege level exceeds the user's or channel's limit"
+        }
+        (HandshakeStep::SetSessionPrivilege, 0x80) => {
+            "requested privilege level not available for this user"
+        }
+        (HandshakeStep::SetSessionPrivilege, 0x81) => {
+            "requested privilege level exceeds the user's or channel's limit"
+        }
+        (HandshakeStep::SetSessionPrivilege, 0x82) => "cannot disable user level authentication",
+        _ => code.description(),
+    }
+}
+
 impl HandshakeError {
     /// `true` when the error means the credentials were refused (wrong user
     /// name, password, K_g or privilege), as opposed to a protocol problem.
@@ -193,12 +226,12 @@ impl HandshakeError {
                     | RakpStatus::InvalidIntegrityCheckValue
                     | RakpStatus::InvalidNameLength
             ),
-            Self::Completion { step, code } => {
-                matches!(
-                    step,
-                    HandshakeStep::GetSessionChallenge | HandshakeStep::ActivateSession
-                ) && matches!(u8::from(*code), 0x81..=0x86)
-            }
+            Self::Completion { step, code } => match step {
+                HandshakeStep::GetSessionChallenge => matches!(u8::from(*code), 0x81 | 0x82),
+                HandshakeStep::ActivateSession => u8::from(*code) == 0x86,
+                HandshakeStep::SetSessionPrivilege => matches!(u8::from(*code), 0x80 | 0x81),
+                _ => false,
+            },
             _ => false,
         }
     }
