@@ -387,6 +387,11 @@ impl Session {
                     return Err(InboundError::Foreign);
                 }
                 match p.auth_code {
+                    // Only the session's own auth type is acceptable: an MD5
+                    // session must not take a "straight password" packet.
+                    Some(_) if p.auth_type != *auth_type => {
+                        return Err(InboundError::Integrity);
+                    }
                     Some(code) => {
                         let expected = message_auth_code(
                             p.auth_type,

@@ -228,6 +228,14 @@ impl Handshake {
         self.send_payload(PayloadType::OpenSessionRequest, &req.to_bytes())
     }
 
+    /// `true` when an answer names our console session ID. Error answers
+    /// may be cut short before the ID (it then decodes as 0): for those a
+    /// matching tag has to suffice.
+    fn is_ours(&self, status: RakpStatus, console_session_id: u32) -> bool {
+        console_session_id == self.random.console_session_id
+            || (status != RakpStatus::Ok && console_session_id == 0)
+    }
+
     fn fail(&mut self, e: HandshakeError) -> Result<HandshakeEvent, HandshakeError> {
         self.stage = Stage::Done;
         Err(e)
@@ -240,6 +248,15 @@ impl Handshake {
     /// completion code), authentication failed, or the answer is unusable.
     /// Unrelated or stale datagrams give `Ok(HandshakeEvent::Ignored)`.
     pub fn handle_datagram(&mut self, bytes: &[u8]) -> Result<HandshakeEvent, HandshakeError> {
+        let result = self.handle_inner(bytes);
+        if result.is_err() {
+            // Any error ends the attempt.
+            self.stage = Stage::Done;
+        }
+        result
+    }
+
+    fn handle_inner(&mut self, bytes: &[u8]) -> Result<HandshakeEvent, HandshakeError> {
         let Ok(datagram) = Datagram::decode(bytes) else {
             return Ok(HandshakeEvent::Ignored);
         };
@@ -294,20 +311,14 @@ impl Handshake {
         if resp.tag != self.random.tag {
             return Ok(HandshakeEvent::Ignored);
         }
+        if !self.is_ours(resp.status, resp.console_session_id) {
+            return Ok(HandshakeEvent::Ignored);
+        }
         if resp.status != RakpStatus::Ok {
-            // Short error responses may carry no session ID; a matching tag suffices.
-            if resp.console_session_id != 0
-                && resp.console_session_id != self.random.console_session_id
-            {
-                return Ok(HandshakeEvent::Ignored);
-            }
             return self.fail(HandshakeError::Rejected {
                 step: HandshakeStep::OpenSession,
                 status: resp.status,
             });
-        }
-        if resp.console_session_id != self.random.console_session_id {
-            return Ok(HandshakeEvent::Ignored);
         }
         let Some((bmc_id, algorithms)) = resp.accepted else {
             return Ok(HandshakeEvent::Ignored);
@@ -349,7 +360,7 @@ impl Handshake {
         let Ok(msg) = Rakp2::decode(&mut Reader::new(payload)) else {
             return Ok(HandshakeEvent::Ignored);
         };
-        if msg.tag != self.random.tag {
+        if msg.tag != self.random.tag || !self.is_ours(msg.status, msg.console_session_id) {
             return Ok(HandshakeEvent::Ignored);
         }
         if msg.status != RakpStatus::Ok {
@@ -357,9 +368,6 @@ impl Handshake {
                 step: HandshakeStep::Rakp2,
                 status: msg.status,
             });
-        }
-        if msg.console_session_id != self.random.console_session_id {
-            return Ok(HandshakeEvent::Ignored);
         }
         self.bmc_random = msg.bmc_random;
         self.bmc_guid = msg.bmc_guid;
@@ -402,7 +410,7 @@ impl Handshake {
         let Ok(msg) = Rakp4::decode(&mut Reader::new(payload)) else {
             return Ok(HandshakeEvent::Ignored);
         };
-        if msg.tag != self.random.tag {
+        if msg.tag != self.random.tag || !self.is_ours(msg.status, msg.console_session_id) {
             return Ok(HandshakeEvent::Ignored);
         }
         if msg.status != RakpStatus::Ok {
@@ -410,9 +418,6 @@ impl Handshake {
                 step: HandshakeStep::Rakp4,
                 status: msg.status,
             });
-        }
-        if msg.console_session_id != self.random.console_session_id {
-            return Ok(HandshakeEvent::Ignored);
         }
         let auth = self.config.cipher_suite.auth;
         let keys: SessionKeys = rakp::derive_session_keys(

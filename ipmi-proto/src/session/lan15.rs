@@ -151,6 +151,15 @@ impl Lan15Handshake {
     /// A [`HandshakeError`] ends the attempt. Unrelated datagrams give
     /// `Ok(HandshakeEvent::Ignored)`.
     pub fn handle_datagram(&mut self, bytes: &[u8]) -> Result<HandshakeEvent, HandshakeError> {
+        let result = self.handle_inner(bytes);
+        if result.is_err() {
+            // Any error ends the attempt.
+            self.stage = Stage::Done;
+        }
+        result
+    }
+
+    fn handle_inner(&mut self, bytes: &[u8]) -> Result<HandshakeEvent, HandshakeError> {
         if self.stage == Stage::Done {
             return Err(HandshakeError::Finished);
         }
