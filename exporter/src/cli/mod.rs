@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ipmi_proto::client::{Client, ClientOptions, Credentials, Interface};
 use ipmi_proto::crypto::keys::BmcKey;
+use ipmi_proto::session::Lan15AuthType;
 use ipmi_proto::PrivilegeLevel;
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -59,6 +60,18 @@ pub enum InterfaceArg {
     Lan,
 }
 
+/// `--auth-type` values (IPMI 1.5 only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum AuthTypeArg {
+    /// MD5 AuthCodes.
+    #[default]
+    Md5,
+    /// The password in clear ("straight password").
+    Password,
+    /// No authentication at all.
+    None,
+}
+
 /// `--privilege` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum PrivilegeArg {
@@ -105,6 +118,10 @@ pub struct ConnectArgs {
     /// Session protocol.
     #[arg(long, short = 'I', value_enum, default_value_t)]
     pub interface: InterfaceArg,
+    /// IPMI 1.5 authentication type (with --interface lan); "password" and
+    /// "none" send the password in clear or nothing, so they are opt-in.
+    #[arg(long, short = 'A', value_enum, default_value_t)]
+    pub auth_type: AuthTypeArg,
     /// Pin an RMCP+ cipher suite; default: try 17, then 3. Suite 0 only when pinned.
     #[arg(long, short = 'C')]
     pub cipher_suite: Option<u8>,
@@ -209,6 +226,11 @@ impl ConnectArgs {
             cipher_suite: self.cipher_suite,
             privilege: self.privilege.into(),
             kg,
+            lan15_auth: match self.auth_type {
+                AuthTypeArg::Md5 => Lan15AuthType::Md5,
+                AuthTypeArg::Password => Lan15AuthType::Password,
+                AuthTypeArg::None => Lan15AuthType::None,
+            },
             ..ClientOptions::default()
         };
         Ok((credentials, options))
