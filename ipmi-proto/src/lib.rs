@@ -29,6 +29,10 @@ pub mod codec;
 pub mod commands;
 pub mod crypto;
 pub mod error;
+pub mod fru;
+pub mod sdr;
+pub mod sel;
+pub mod sensor;
 pub mod session;
 pub mod types;
 pub mod wire;
@@ -38,6 +42,8 @@ pub mod bmc;
 
 #[cfg(feature = "tokio")]
 pub mod client;
+#[cfg(feature = "tokio")]
+pub mod ops;
 #[cfg(feature = "tokio")]
 pub mod transport;
 

@@ -35,9 +35,12 @@ pub(crate) struct Caller {
     pub(crate) handle: u8,
 }
 
-type Outcome = Result<Vec<u8>, CompletionCode>;
+/// Response data, or the completion code that replaces it.
+pub(crate) type Outcome = Result<Vec<u8>, CompletionCode>;
 
-fn run<C: Command>(
+/// Checks the caller's privilege for `C`, decodes the request data and runs
+/// `f` on it (the building block of every BMC-side command handler).
+pub(crate) fn run<C: Command>(
     req: &IpmiRequest,
     caller: Caller,
     f: impl FnOnce(C) -> Result<C::Response, CompletionCode>,
@@ -53,11 +56,16 @@ fn run<C: Command>(
 
 /// Answers one request.
 pub(crate) fn handle(
-    machine: &Machine,
+    machine: &mut Machine,
     req: &IpmiRequest,
     caller: Caller,
 ) -> (CompletionCode, Vec<u8>) {
-    let outcome = dispatch(machine, req, caller);
+    let outcome = machine
+        .sensors
+        .handle(req, caller)
+        .or_else(|| machine.sel.handle(req, caller))
+        .or_else(|| machine.platform.handle(req, caller))
+        .unwrap_or_else(|| dispatch(machine, req, caller));
     match outcome {
         Ok(data) => (CompletionCode::Ok, data),
         Err(cc) => (cc, Vec::new()),

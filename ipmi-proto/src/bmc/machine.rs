@@ -4,6 +4,10 @@ use crate::commands::app::{DeviceId, DeviceSupport};
 use crate::crypto::keys::{BmcKey, Password};
 use crate::types::PrivilegeLevel;
 
+use super::platform::PlatformModel;
+use super::sel::SelModel;
+use super::sensors::SensorModel;
+
 /// One user account (IPMI v2.0 §22.26–§22.30 describe the real thing).
 #[derive(Debug, Clone)]
 pub struct User {
@@ -57,6 +61,12 @@ pub struct Machine {
     pub lan_channel: u8,
     /// Sessions the BMC holds at most.
     pub max_sessions: usize,
+    /// SDR repository and sensors.
+    pub sensors: SensorModel,
+    /// System Event Log.
+    pub sel: SelModel,
+    /// Chassis, DCMI power, watchdog and FRU inventory.
+    pub platform: PlatformModel,
 }
 
 impl Default for Machine {
@@ -87,14 +97,23 @@ impl Default for Machine {
                 product_id: 0x0001,
                 aux_firmware: None,
             },
-            system_guid: *b"ipmi-native-vbmc",
-            device_guid: *b"ipmi-native-dev0",
+            system_guid: [
+                0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x42, 0x4d, 0x43, 0x00, 0x00, 0x00, 0x00, 0x01,
+                0x00, 0x01,
+            ],
+            device_guid: [
+                0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x42, 0x4d, 0x43, 0x00, 0x00, 0x00, 0x00, 0x02,
+                0x00, 0x01,
+            ],
             system_firmware_version: Some("1.0.0".to_string()),
             users,
             cipher_suites: vec![1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17],
             kg: None,
             lan_channel: 1,
             max_sessions: 64,
+            sensors: SensorModel::default(),
+            sel: SelModel::default(),
+            platform: PlatformModel::default(),
         }
     }
 }

@@ -19,6 +19,9 @@
 
 mod handler;
 pub mod machine;
+pub mod platform;
+pub mod sel;
+pub mod sensors;
 #[cfg(feature = "tokio")]
 pub mod server;
 
@@ -191,7 +194,7 @@ impl VirtualBmc {
             active_sessions: self.sessions.len(),
             handle: 0,
         };
-        let (cc, data) = handler::handle(&self.machine, &req, caller);
+        let (cc, data) = handler::handle(&mut self.machine, &req, caller);
         Some(req.respond(cc, data).to_bytes())
     }
 
@@ -468,7 +471,7 @@ impl VirtualBmc {
                 active_sessions: active_count,
                 handle: active.handle,
             };
-            handler::handle(&self.machine, &req, caller)
+            handler::handle(&mut self.machine, &req, caller)
         };
         let resp: IpmiResponse = req.respond(cc, data);
         let iv = random_array(rng);

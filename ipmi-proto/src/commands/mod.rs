@@ -46,8 +46,15 @@ use crate::types::{NetFn, PrivilegeLevel};
 
 pub mod app;
 pub mod channel;
+pub mod chassis;
+pub mod dcmi;
+pub mod fru;
 pub mod manufacturer;
+pub mod sdr;
+pub mod sel;
+pub mod sensor;
 pub mod session;
+pub mod watchdog;
 
 pub use app::{
     DeviceId, DeviceSupport, GetDeviceGuid, GetDeviceId, GetSelfTestResults, GetSystemGuid,
