@@ -284,8 +284,10 @@ fn ipmitool_mc_guid_and_cipher_list() {
     let mut args = admin_args("17").to_vec();
     args.extend(["mc", "guid"]);
     let out = ipmitool_ok(&bmc, &args);
-    // ipmitool cannot tell this GUID's encoding and prints the wire bytes.
-    assert_field(&out, "System GUID", &hex::encode_upper(machine.system_guid));
+    // The machine's GUID is a version-4 GUID in the IPMI encoding, which
+    // ipmitool recognises and prints in the same order as FreeIPMI.
+    assert_field(&out, "System GUID", &guid_ipmi_order(&machine.system_guid));
+    assert_field(&out, "GUID Encoding", "IPMI");
 
     let mut args = admin_args("3").to_vec();
     args.extend(["channel", "getciphers", "ipmi"]);
