@@ -12,8 +12,15 @@ use ipmi_proto::PrivilegeLevel;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+pub mod chassis;
+pub mod fru;
 pub mod info;
+pub mod power;
+pub mod raw;
+pub mod sel;
+pub mod sensors;
 pub mod virtual_bmc;
+pub mod watchdog;
 
 /// The `ipmi_exporter` command line.
 #[derive(Debug, Parser)]
@@ -36,6 +43,20 @@ pub struct Cli {
 pub enum Command {
     /// Print the BMC's identity (Get Device ID and GUID).
     Info(info::InfoArgs),
+    /// Print every sensor: reading, unit, state and thresholds.
+    Sensors(sensors::SensorsArgs),
+    /// Print the System Event Log.
+    Sel(sel::SelArgs),
+    /// Print the chassis status (power, faults, restore policy).
+    Chassis(chassis::ChassisArgs),
+    /// Print the FRU inventory (chassis, board, product).
+    Fru(fru::FruArgs),
+    /// Print the DCMI power reading.
+    Power(power::PowerArgs),
+    /// Print the watchdog timer.
+    Watchdog(watchdog::WatchdogArgs),
+    /// Send a raw request: NETFN CMD [DATA...] (hex bytes).
+    Raw(raw::RawArgs),
     /// Run a virtual BMC in the foreground (for tests and demos).
     VirtualBmc(virtual_bmc::VirtualBmcArgs),
 }
@@ -273,6 +294,13 @@ pub fn init_logging(cli: &Cli) {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Info(args) => info::run(args).await,
+        Command::Sensors(args) => sensors::run(args).await,
+        Command::Sel(args) => sel::run(args).await,
+        Command::Chassis(args) => chassis::run(args).await,
+        Command::Fru(args) => fru::run(args).await,
+        Command::Power(args) => power::run(args).await,
+        Command::Watchdog(args) => watchdog::run(args).await,
+        Command::Raw(args) => raw::run(args).await,
         Command::VirtualBmc(args) => virtual_bmc::run(args).await,
     }
 }
