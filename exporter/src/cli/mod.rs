@@ -184,6 +184,9 @@ pub enum CliError {
     /// An argument is invalid.
     #[error("{0}")]
     InvalidArgument(String),
+    /// The BMC answered a raw request with a non-zero completion code.
+    #[error("BMC answered with completion code {0}")]
+    Completion(ipmi_proto::CompletionCode),
     /// A local I/O operation failed (binding a socket, writing output).
     #[error("{context}: {source}")]
     Io {
