@@ -4,4 +4,10 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod collectors;
 pub mod config;
+pub mod http;
+pub mod metrics;
+pub mod scrape;
+pub mod selfmetrics;
+pub mod server;

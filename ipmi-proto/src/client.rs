@@ -116,6 +116,18 @@ pub struct ClientOptions {
     pub lan15_auth: Lan15AuthType,
     /// A shared UDP endpoint; `None` binds a socket for this client.
     pub endpoint: Option<Endpoint>,
+    /// Called with the round-trip time of every answered request.
+    pub latency_observer: Option<LatencyObserver>,
+}
+
+/// A callback receiving request round-trip times (for latency histograms).
+#[derive(Clone)]
+pub struct LatencyObserver(pub std::sync::Arc<dyn Fn(Duration) + Send + Sync>);
+
+impl std::fmt::Debug for LatencyObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LatencyObserver")
+    }
 }
 
 impl Default for ClientOptions {
@@ -130,6 +142,7 @@ impl Default for ClientOptions {
             open_session_privilege: None,
             lan15_auth: Lan15AuthType::Md5,
             endpoint: None,
+            latency_observer: None,
         }
     }
 }
@@ -400,8 +413,9 @@ impl Client {
             }
             let datagram = session.encode_request(&req, random_iv());
             route.send(&datagram).await?;
+            let sent_at = Instant::now();
             stats.datagrams_sent = stats.datagrams_sent.saturating_add(1);
-            let deadline = Instant::now() + retry_timeout(self.options.timeout, attempt);
+            let deadline = sent_at + retry_timeout(self.options.timeout, attempt);
             loop {
                 let Ok(received) = tokio::time::timeout_at(deadline, route.recv()).await else {
                     break;
@@ -413,6 +427,9 @@ impl Client {
                         if resp.completion == CompletionCode::DuplicateRequest {
                             // The BMC is still working on the first copy.
                             continue;
+                        }
+                        if let Some(observe) = &self.options.latency_observer {
+                            (observe.0)(sent_at.elapsed());
                         }
                         return Ok(resp);
                     }

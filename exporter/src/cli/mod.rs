@@ -33,9 +33,24 @@ pub struct Cli {
     /// Log level: debug, info, warn or error.
     #[arg(long = "log.level", default_value = "info", global = true)]
     pub log_level: String,
-    /// The subcommand.
+    /// Log format: logfmt or json.
+    #[arg(long = "log.format", default_value = "logfmt", global = true)]
+    pub log_format: LogFormat,
+    /// The exporter's flags (used when no subcommand is given).
+    #[command(flatten)]
+    pub serve: crate::server::ServeArgs,
+    /// A debugging subcommand; without one, the exporter runs.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+}
+
+/// `--log.format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// key=value lines.
+    Logfmt,
+    /// One JSON object per line.
+    Json,
 }
 
 /// Subcommands.
@@ -184,6 +199,9 @@ pub enum CliError {
     /// An argument is invalid.
     #[error("{0}")]
     InvalidArgument(String),
+    /// The exporter could not start.
+    #[error("{0}")]
+    Serve(crate::server::ServeError),
     /// The BMC answered a raw request with a non-zero completion code.
     #[error("BMC answered with completion code {0}")]
     Completion(ipmi_proto::CompletionCode),
@@ -284,10 +302,14 @@ impl ConnectArgs {
 pub fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = match cli.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Logfmt => builder.try_init(),
+    };
 }
 
 /// Runs the selected command.
@@ -295,7 +317,10 @@ pub fn init_logging(cli: &Cli) {
 /// # Errors
 /// A [`CliError`] describing what failed, printed as one line by `main`.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return crate::server::run(cli.serve).await.map_err(CliError::Serve);
+    };
+    match command {
         Command::Info(args) => info::run(args).await,
         Command::Sensors(args) => sensors::run(args).await,
         Command::Sel(args) => sel::run(args).await,
