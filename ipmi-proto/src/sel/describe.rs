@@ -279,6 +279,15 @@ impl SystemEvent {
     /// high", "Failure detected", "S0/G0: working").
     pub fn ipmitool_event_text(&self) -> String {
         let offset = self.offset();
+        if self.sensor_type == 0x0f
+            && self.class() == EventClass::SensorSpecific
+            && self.data2_usage() == EventDataUsage::SensorSpecific
+        {
+            // ipmitool names the firmware error / hang / progress code.
+            if let Some(s) = tables::ipmitool_firmware_code(offset, self.data2()) {
+                return s.to_string();
+            }
+        }
         let found = match self.class() {
             EventClass::Threshold | EventClass::Generic => {
                 tables::ipmitool_generic_event(self.event_type, offset)
@@ -387,7 +396,7 @@ impl SystemEvent {
                 let interrupt = tables_data2::watchdog_interrupt(d >> 4)?;
                 let timer = tables_data2::watchdog_timer_use(d & 0x0f)?;
                 Some(format!(
-                    "Interrupt type = {interrupt}, Timer use at expiration = {timer}"
+                    "Timer use at expiration = {timer} ; Interrupt type = {interrupt}"
                 ))
             }
             _ => None,

@@ -1049,6 +1049,70 @@ pub fn ipmitool_sensor_specific_event(sensor_type: u8, offset: u8) -> Option<&'s
     lookup(&IPMITOOL_SENSOR_SPECIFIC, sensor_type, offset)
 }
 
+/// `ipmitool`'s firmware error codes (sensor type 0Fh, offset 0, event
+/// data 2).
+const IPMITOOL_FIRMWARE_ERROR: [&str; 14] = [
+    "Unspecified",
+    "No system memory installed",
+    "No usable system memory",
+    "Unrecoverable IDE device failure",
+    "Unrecoverable system-board failure",
+    "Unrecoverable diskette failure",
+    "Unrecoverable hard-disk controller failure",
+    "Unrecoverable PS/2 or USB keyboard failure",
+    "Removable boot media not found",
+    "Unrecoverable video controller failure",
+    "No video device selected",
+    "BIOS corruption detected",
+    "CPU voltage mismatch",
+    "CPU speed mismatch failure",
+];
+
+/// `ipmitool`'s firmware hang / progress codes (sensor type 0Fh, offsets
+/// 1 and 2, event data 2).
+const IPMITOOL_FIRMWARE_PROGRESS: [&str; 26] = [
+    "Unspecified",
+    "Memory initialization",
+    "Hard-disk initialization",
+    "Secondary CPU Initialization",
+    "User authentication",
+    "User-initiated system setup",
+    "USB resource configuration",
+    "PCI resource configuration",
+    "Option ROM initialization",
+    "Video initialization",
+    "Cache initialization",
+    "SMBus initialization",
+    "Keyboard controller initialization",
+    "Management controller initialization",
+    "Docking station attachment",
+    "Enabling docking station",
+    "Docking station ejection",
+    "Disabling docking station",
+    "Calling operating system wake-up vector",
+    "System boot initiated",
+    "Motherboard initialization",
+    "reserved",
+    "Floppy initialization",
+    "Keyboard test",
+    "Pointing device test",
+    "Primary CPU initialization",
+];
+
+/// `ipmitool`'s string for a System Firmware Progress event (sensor type
+/// 0Fh) with a sensor-specific event data 2 code: the code's meaning
+/// (IPMI v2.0 Table 42-3), or "Unknown Error" / "Unknown Hang" / "Unknown
+/// Progress" for codes past the table.
+pub fn ipmitool_firmware_code(offset: u8, code: u8) -> Option<&'static str> {
+    let (table, unknown): (&[&str], &str) = match offset {
+        0 => (&IPMITOOL_FIRMWARE_ERROR, "Unknown Error"),
+        1 => (&IPMITOOL_FIRMWARE_PROGRESS, "Unknown Hang"),
+        2 => (&IPMITOOL_FIRMWARE_PROGRESS, "Unknown Progress"),
+        _ => return None,
+    };
+    Some(table.get(usize::from(code)).copied().unwrap_or(unknown))
+}
+
 /// The strings of a severity offset (generic type 07h), for "Severity
 /// State" of event data 2.
 pub fn severity_event(offset: u8) -> Option<&'static str> {
