@@ -49,6 +49,19 @@ pub struct SelModel {
     last_add: SelTimestamp,
     last_erase: SelTimestamp,
     stats: SelStats,
+    faults: SelFaults,
+}
+
+/// Misbehaviours a [`SelModel`] can imitate, for testing readers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SelFaults {
+    /// Answer CAh ("cannot return the requested bytes") to reads of more
+    /// than this many bytes, whole-record reads included: forces readers
+    /// into partial reads under a reservation.
+    pub max_read_bytes: Option<u8>,
+    /// Answer Reserve SEL with D4h below this privilege, and accept
+    /// partial reads without a reservation (Supermicro H8QME).
+    pub reserve_privilege: Option<crate::types::PrivilegeLevel>,
 }
 
 impl Default for SelModel {
@@ -131,6 +144,7 @@ impl SelModel {
             last_add: SelTimestamp::UNSPECIFIED,
             last_erase: SelTimestamp::UNSPECIFIED,
             stats: SelStats::default(),
+            faults: SelFaults::default(),
         }
     }
 
@@ -220,6 +234,11 @@ impl SelModel {
         &self.records
     }
 
+    /// Sets the misbehaviours to imitate.
+    pub fn set_faults(&mut self, faults: SelFaults) {
+        self.faults = faults;
+    }
+
     /// Request counters.
     pub fn stats(&self) -> SelStats {
         self.stats
@@ -277,8 +296,14 @@ impl SelModel {
 
     fn get_entry(&self, c: &GetSelEntry) -> Result<SelEntryData, CompletionCode> {
         let whole = c.offset == 0 && c.bytes == READ_ENTIRE_RECORD;
-        if !whole || c.reservation_id != 0 {
+        let unreserved_ok = self.faults.reserve_privilege.is_some() && c.reservation_id == 0;
+        if (!whole || c.reservation_id != 0) && !unreserved_ok {
             self.check_reservation(c.reservation_id)?;
+        }
+        if let Some(max) = self.faults.max_read_bytes {
+            if c.bytes > max {
+                return Err(CompletionCode::CannotReturnRequestedBytes);
+            }
         }
         let index = match c.record_id {
             FIRST_ENTRY if !self.records.is_empty() => 0,
@@ -346,6 +371,11 @@ impl SelModel {
             }
             ReserveSel::CMD => {
                 self.stats.reserve = self.stats.reserve.saturating_add(1);
+                if let (Some(min), Some(p)) = (self.faults.reserve_privilege, caller.privilege) {
+                    if !p.at_least(min) {
+                        return Some(Err(CompletionCode::InsufficientPrivilege));
+                    }
+                }
                 run::<ReserveSel>(req, caller, |_| Ok(self.reserve()))
             }
             GetSelEntry::CMD => {

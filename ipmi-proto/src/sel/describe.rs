@@ -190,7 +190,8 @@ impl SensorLookup for SensorTable {
 pub struct FreeIpmiLine {
     /// Record ID.
     pub id: u16,
-    /// "May-14-2024", "PostInit" (pre-init timestamp) or "N/A".
+    /// "May-14-2024", "PostInit" (pre-init timestamp), "Unspec."
+    /// (FFFFFFFFh) or "N/A" (no timestamp field).
     pub date: String,
     /// "08:00:00", "PostInit" or "N/A".
     pub time: String,
@@ -389,9 +390,7 @@ impl SystemEvent {
         match (self.sensor_type, self.offset()) {
             (0x0f, 0) => tables_data2::firmware_error(d).map(str::to_string),
             (0x0f, 1 | 2) => tables_data2::firmware_progress(d).map(str::to_string),
-            (0x1d, 7) => {
-                tables_data2::restart_cause(d & 0x0f).map(|s| format!("Restart cause = {s}"))
-            }
+            (0x1d, 7) => tables_data2::restart_cause(d & 0x0f).map(str::to_string),
             (0x23, _) => {
                 let interrupt = tables_data2::watchdog_interrupt(d >> 4)?;
                 let timer = tables_data2::watchdog_timer_use(d & 0x0f)?;
@@ -407,10 +406,7 @@ impl SystemEvent {
     fn data3_message(&self) -> Option<String> {
         let d = self.data3();
         match (self.sensor_type, self.offset()) {
-            (0x08, 6) => {
-                tables_data2::ps_config_error(d & 0x0f).map(|s| format!("Error type = {s}"))
-            }
-            (0x0c, _) => Some(format!("Memory Module/Device = {d}")),
+            (0x08, 6) => tables_data2::ps_config_error(d & 0x0f).map(str::to_string),
             _ => None,
         }
     }
@@ -621,7 +617,7 @@ fn freeipmi_date_time(ts: SelTimestamp) -> (String, String) {
             (t.freeipmi_date(), t.time())
         }
         TimestampKind::PreInit(_) => ("PostInit".to_string(), "PostInit".to_string()),
-        TimestampKind::Unspecified => ("N/A".to_string(), "N/A".to_string()),
+        TimestampKind::Unspecified => ("Unspec.".to_string(), "Unspec.".to_string()),
     }
 }
 
@@ -670,7 +666,7 @@ impl SelRecord {
                 format!("{:4x} |  Pre-Init  |{v:010}| {desc}", self.record_id)
             }
             Some(TimestampKind::Unspecified) => {
-                format!("{:4x} | Unknown | {desc}", self.record_id)
+                format!("{:4x} | Unspecified | Unspecified | {desc}", self.record_id)
             }
         }
     }
