@@ -11,3 +11,4 @@ pub mod metrics;
 pub mod scrape;
 pub mod selfmetrics;
 pub mod server;
+pub mod vendor;

@@ -30,6 +30,7 @@ use crate::collectors::{self, CollectError, TargetCache};
 use crate::config::{read_kg, Config, ConfigError, ResolvedModule};
 use crate::metrics::MetricSet;
 use crate::selfmetrics::SelfMetrics;
+use crate::vendor;
 
 /// Sessions idle longer than this get a keepalive (BMCs drop them after 60 s).
 const KEEPALIVE_AFTER: Duration = Duration::from_secs(25);
@@ -180,10 +181,24 @@ impl Exporter {
         let started = Instant::now();
         let deadline = started + budget;
         let config = self.config();
-        let module = config.resolve(target, module_name);
+        let auto = module_name == vendor::AUTO;
+        // module=auto: credentials from the "auto" module if there is one,
+        // else "default"; the collectors come from the vendor preset.
+        let base = if auto && !config.modules.contains_key(vendor::AUTO) {
+            "default"
+        } else {
+            module_name
+        };
+        let module = config.resolve(target, base);
         let mut out = MetricSet::new();
         let outcome = self
-            .scrape_target(target, &module, deadline, &mut out)
+            .scrape_target(
+                target,
+                module.clone(),
+                auto.then_some((&*config, base)),
+                deadline,
+                &mut out,
+            )
             .await;
         if let Err(reason) = outcome {
             // Nothing ran: every collector is down, for one reason.
@@ -206,10 +221,12 @@ impl Exporter {
     async fn scrape_target(
         &self,
         target: &str,
-        module: &ResolvedModule,
+        module: ResolvedModule,
+        auto: Option<(&Config, &str)>,
         deadline: Instant,
         out: &mut MetricSet,
     ) -> Result<(), CollectError> {
+        let mut module = module;
         if module.collectors.is_empty() {
             return Ok(());
         }
@@ -237,12 +254,34 @@ impl Exporter {
             .await
             .map_err(|_| CollectError::Deadline("waiting for another scrape of this target"))?;
         if state.client.is_none() {
-            let client = tokio::time::timeout_at(deadline, self.connect(target, module, &password))
-                .await
-                .map_err(|_| CollectError::Deadline("establishing the session"))??;
+            let client =
+                tokio::time::timeout_at(deadline, self.connect(target, &module, &password))
+                    .await
+                    .map_err(|_| CollectError::Deadline("establishing the session"))??;
             state.client = Some(client);
             self.self_metrics.session_established(target);
         }
+        if let (Some((config, base)), Some(client)) = (auto, state.client.as_ref()) {
+            let manufacturer = match state.cache.manufacturer_id {
+                Some(m) => m,
+                None => {
+                    let id = tokio::time::timeout_at(deadline, client.execute(&GetDeviceId))
+                        .await
+                        .map_err(|_| CollectError::Deadline("identifying the BMC"))??;
+                    state.cache.manufacturer_id = Some(id.manufacturer_id);
+                    id.manufacturer_id
+                }
+            };
+            let name = vendor::preset_for(manufacturer);
+            let preset = config
+                .modules
+                .get(name)
+                .cloned()
+                .or_else(|| vendor::builtin_module(name))
+                .unwrap_or_default();
+            module = config.resolve_with_preset(target, base, &preset);
+        }
+        let module = &module;
         let TargetState {
             client,
             cache,

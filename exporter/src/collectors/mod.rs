@@ -58,6 +58,8 @@ impl CollectError {
 pub struct TargetCache {
     /// When the last keepalive was sent.
     last_keepalive: Option<Instant>,
+    /// The BMC's IANA manufacturer ID (for `module=auto`), read once.
+    pub(crate) manufacturer_id: Option<u32>,
     /// The bmc collector's system firmware version, read once per session.
     pub(crate) system_firmware_version: Option<Option<String>>,
     /// The sensor collector's state (SDR cache and per-sensor memory).

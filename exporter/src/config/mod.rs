@@ -178,6 +178,27 @@ impl Config {
         }
     }
 
+    /// Like [`Config::resolve`], with a vendor preset laid over the base
+    /// module before the target's overrides (`module=auto`).
+    pub fn resolve_with_preset(
+        &self,
+        target: &str,
+        base: &str,
+        preset: &ModuleConfig,
+    ) -> ResolvedModule {
+        let base_module = self
+            .modules
+            .get(base)
+            .or_else(|| self.modules.get("default"))
+            .cloned()
+            .unwrap_or_default();
+        let resolved = base_module.resolve().with_overrides(preset);
+        match self.targets.get(target) {
+            Some(o) => resolved.with_overrides(&o.overrides),
+            None => resolved,
+        }
+    }
+
     /// `true` when `target` may be scraped.
     pub fn target_allowed(&self, target: &str) -> bool {
         self.allowed_targets

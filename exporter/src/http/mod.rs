@@ -217,7 +217,7 @@ async fn route(req: Request<Incoming>, exporter: &Exporter) -> Response<Full<Byt
                 .filter(|m| !m.is_empty())
                 .unwrap_or_else(|| "default".into());
             let config = exporter.config();
-            if !config.modules.contains_key(&module) {
+            if !config.modules.contains_key(&module) && module != crate::vendor::AUTO {
                 return text(
                     StatusCode::BAD_REQUEST,
                     format!("Unknown module {module:?}"),
