@@ -132,3 +132,11 @@ fn secrets_are_redacted() {
     let dbg = format!("{c:?}");
     assert!(!dbg.contains("hunter2"), "{dbg}");
 }
+
+#[test]
+fn annotated_example_parses() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/ipmi_exporter.toml");
+    let c = Config::load(&path).unwrap();
+    assert_eq!(c.resolve("bmc-rack7.example.net", "default").user, "ADMIN");
+    assert_eq!(c.resolve("10.0.0.6:623", "default").cipher_suite, Some(3));
+}
