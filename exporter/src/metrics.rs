@@ -112,12 +112,41 @@ impl MetricSet {
         out
     }
 
-    /// Encodes in the classic Prometheus text format (0.0.4), which is the
-    /// OpenMetrics output without the `# EOF` terminator.
+    /// Encodes in the classic Prometheus text format (0.0.4).
     pub fn encode_text(&self) -> String {
-        let om = self.encode_openmetrics();
-        om.strip_suffix("# EOF\n").unwrap_or(&om).to_string()
+        openmetrics_to_text(&self.encode_openmetrics())
     }
+}
+
+/// Turns OpenMetrics text into the classic Prometheus text format: no
+/// `# EOF` and `# UNIT` lines, and counters' HELP/TYPE named like their
+/// samples (`…_total`), as the classic format wants.
+pub fn openmetrics_to_text(om: &str) -> String {
+    let lines: Vec<&str> = om.lines().collect();
+    let counters: std::collections::HashSet<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(om.len());
+    for line in lines {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(name)
+                .then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        match renamed {
+            Some(l) => out.push_str(&l),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 impl Collector for MetricSet {
@@ -193,5 +222,14 @@ mod tests {
         assert!(text.contains("NaN"), "{text}");
         assert!(!text.contains("# EOF"));
         assert!(m.encode_openmetrics().ends_with("# EOF\n"));
+    }
+
+    #[test]
+    fn counters_renamed_for_the_classic_format() {
+        let om = "# HELP x Things.\n# TYPE x counter\nx_total 3\n# EOF\n";
+        assert_eq!(
+            openmetrics_to_text(om),
+            "# HELP x_total Things.\n# TYPE x_total counter\nx_total 3\n"
+        );
     }
 }

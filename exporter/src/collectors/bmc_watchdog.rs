@@ -30,9 +30,18 @@ fn one_hot(
 
 pub(super) async fn collect(client: &Client, out: &mut MetricSet) -> Result<(), CollectError> {
     let w = client.execute(&GetWatchdogTimer).await?;
-    let current = w.present_countdown_seconds().ok_or_else(|| {
-        CollectError::Unsupported("Get Watchdog Timer answer without the present countdown".into())
-    })?;
+    // Some BMCs (OpenIPMI's simulator among them) leave the present
+    // countdown out. A stopped timer does not count down, so its present
+    // value is its initial one; a running timer without it is an error.
+    let current = match (w.present_countdown_seconds(), w.running) {
+        (Some(c), _) => c,
+        (None, false) => w.initial_countdown_seconds(),
+        (None, true) => {
+            return Err(CollectError::Unsupported(
+                "Get Watchdog Timer answer without the present countdown".into(),
+            ))
+        }
+    };
     out.gauge(
         "ipmi_bmc_watchdog_timer_state",
         "Watchdog timer running (1: running, 0: stopped)",

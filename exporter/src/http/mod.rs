@@ -237,14 +237,19 @@ async fn route(req: Request<Incoming>, exporter: &Exporter) -> Response<Full<Byt
             let budget = scrape_budget(&req);
             let metrics = exporter.local_metrics(budget).await;
             let body = exporter.self_metrics_text();
-            let (ct, local) = if wants_openmetrics(&req) {
-                (OPENMETRICS_FORMAT, metrics.encode_openmetrics())
+            // Self metrics first, then the local BMC's.
+            if wants_openmetrics(&req) {
+                let own = body.strip_suffix("# EOF\n").unwrap_or(&body);
+                let local = metrics.encode_openmetrics();
+                respond(StatusCode::OK, OPENMETRICS_FORMAT, format!("{own}{local}"))
             } else {
-                (TEXT_FORMAT, metrics.encode_text())
-            };
-            // Self metrics (OpenMetrics from prometheus-client) come first.
-            let own = body.strip_suffix("# EOF\n").unwrap_or(&body);
-            respond(StatusCode::OK, ct, format!("{own}{local}"))
+                let own = crate::metrics::openmetrics_to_text(&body);
+                respond(
+                    StatusCode::OK,
+                    TEXT_FORMAT,
+                    format!("{own}{}", metrics.encode_text()),
+                )
+            }
         }
         "/-/reload" => {
             if req.method() != Method::POST {
