@@ -1,4 +1,5 @@
 //! End to end: the exporter (in-process HTTP server) scraping the project's
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! OpenIPMI simulator and the virtual BMC, checked with curl and promtool.
 
 use std::io::{Read, Write};
