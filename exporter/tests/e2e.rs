@@ -1,6 +1,6 @@
 //! End to end: the exporter (in-process HTTP server) scraping the project's
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! OpenIPMI simulator and the virtual BMC, checked with curl and promtool.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -181,10 +181,7 @@ fn scrape_of_the_simulator_matches_upstream_names_and_values() {
     assert_eq!(value(&body, "ipmi_chassis_power_state"), Some(1.0));
     assert_eq!(value(&body, "ipmi_chassis_drive_fault_state"), Some(1.0));
     assert!(value(&body, "ipmi_sel_logs_count").unwrap() > 0.0);
-    assert_eq!(
-        value(&body, "ipmi_bmc_watchdog_timer_use_state{name=\"SMS/OS\"}").is_some(),
-        true
-    );
+    assert!(value(&body, "ipmi_bmc_watchdog_timer_use_state{name=\"SMS/OS\"}").is_some());
     assert!(body.contains("# HELP ipmi_bmc_watchdog_current_countdown_seconds Watchdog initial countdown in seconds\n"));
     assert!(value(&body, "ipmi_scrape_duration_seconds").is_some());
     promtool_check(&body);
