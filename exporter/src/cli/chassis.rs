@@ -69,7 +69,7 @@ pub struct ChassisJson {
     pub drive_fault: bool,
     /// Cooling / fan fault.
     pub cooling_fault: bool,
-    /// Chassis identify state (`Off`, `Timed on`, `Indefinite on`), null
+    /// Chassis identify state (`off`, `Timed on`, `Indefinite on`), null
     /// when the BMC does not report it.
     pub identify: Option<&'static str>,
     /// Front panel button capabilities, when sent.

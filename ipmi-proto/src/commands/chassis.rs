@@ -211,11 +211,11 @@ impl IdentifyState {
         }
     }
 
-    /// The name FreeIPMI prints ("Chassis Identify state : Off"): `Off`,
+    /// The name FreeIPMI prints ("Chassis Identify state : off"): `off`,
     /// `Timed on`, `Indefinite on`, `Reserved`.
     pub fn name(self) -> &'static str {
         match self {
-            Self::Off => "Off",
+            Self::Off => "off",
             Self::Timed => "Timed on",
             Self::Indefinite => "Indefinite on",
             Self::Reserved => "Reserved",

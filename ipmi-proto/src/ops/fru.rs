@@ -184,6 +184,9 @@ pub async fn read_with(
             },
         }
     }
+    // The last chunk may have run past the used bytes: keep only those.
+    let used = target(&data);
+    data.truncate(used);
     Ok(FruImage {
         device_id,
         info,
