@@ -1,0 +1,449 @@
+//! Real IPMI clients against the virtual BMC's platform model: ipmitool
+//! (`-I lanplus -C 17`: `chassis status`, `chassis power off|on`, `dcmi
+//! power reading`, `dcmi discover`, `mc watchdog get`, `fru print N`) and
+//! FreeIPMI (`-D LAN_2_0`: `ipmi-chassis --get-chassis-status`, `ipmi-dcmi
+//! --get-system-power-statistics` and `--get-dcmi-capability-info`,
+//! `ipmi-fru`), from their Debian packages.
+//!
+//! FreeIPMI's `bmc-watchdog` talks to the local BMC only (it has no
+//! out-of-band options), so the watchdog is checked with ipmitool here and
+//! its FreeIPMI names by the unit tests of `commands::watchdog`. The
+//! virtual BMC has no SDR repository in this model, so `ipmi-fru` runs with
+//! `--ignore-sdr-cache` (FRU 0 only) and ipmitool reads devices by ID.
+//!
+//! Each test runs its own virtual BMC on 127.0.0.1:0 in a background
+//! thread; a missing tool fails the test with instructions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use ipmi_proto::bmc::platform::{DcmiModel, PlatformModel};
+use ipmi_proto::bmc::server::Server;
+use ipmi_proto::bmc::Machine;
+use ipmi_proto::fru::Fru;
+
+/// A virtual BMC served from a background thread; stopped on drop.
+struct VirtualBmc {
+    port: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl VirtualBmc {
+    fn start(platform: PlatformModel) -> Self {
+        let machine = Machine {
+            platform,
+            ..Machine::default()
+        };
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
+                let server = Server::bind(any, machine).await.unwrap();
+                ready_tx.send(server.local_addr().unwrap()).unwrap();
+                tokio::select! {
+                    r = server.run() => panic!("virtual BMC stopped serving: {r:?}"),
+                    _ = stopped => {}
+                }
+            });
+        });
+        let addr = ready_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        Self {
+            port: addr.port().to_string(),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for VirtualBmc {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let result = thread.join();
+            if !std::thread::panicking() {
+                result.unwrap();
+            }
+        }
+    }
+}
+
+/// Finds an executable on PATH or in the sbin directories.
+fn tool(name: &str, package: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from))
+        .map(|d| d.join(name))
+        .find(|c| c.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "`{name}` is not installed: install the Debian package `{package}` \
+                 (or run scripts/test.sh, which installs it)"
+            )
+        })
+}
+
+/// Runs a tool with a hard limit of 30 s.
+fn run(program: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .env_remove("IPMI_PASSWORD")
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{} {args:?} did not finish within 30 s", program.display());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn describe(args: &[&str], out: &Output) -> String {
+    format!(
+        "{args:?} exited with {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `ipmitool -I lanplus -C 17 -H 127.0.0.1 -p PORT -U admin -P password ARGS`.
+fn ipmitool(bmc: &VirtualBmc, args: &[&str]) -> Output {
+    let mut all = vec![
+        "-I",
+        "lanplus",
+        "-C",
+        "17",
+        "-H",
+        "127.0.0.1",
+        "-p",
+        &bmc.port,
+        "-U",
+        "admin",
+        "-P",
+        "password",
+        "-N",
+        "1",
+        "-R",
+        "2",
+    ];
+    all.extend_from_slice(args);
+    run(&tool("ipmitool", "ipmitool"), &all)
+}
+
+fn ipmitool_ok(bmc: &VirtualBmc, args: &[&str]) -> String {
+    let out = ipmitool(bmc, args);
+    assert!(out.status.success(), "ipmitool {}", describe(args, &out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A FreeIPMI tool with `-h 127.0.0.1:PORT -u admin -p password -D LAN_2_0`.
+fn freeipmi(bmc: &VirtualBmc, name: &str, args: &[&str]) -> Output {
+    let host = format!("127.0.0.1:{}", bmc.port);
+    let mut all = vec![
+        "-h",
+        &host,
+        "-u",
+        "admin",
+        "-p",
+        "password",
+        "-D",
+        "LAN_2_0",
+        "--session-timeout",
+        "5000",
+        "--retransmission-timeout",
+        "500",
+    ];
+    all.extend_from_slice(args);
+    run(&tool(name, "freeipmi-tools"), &all)
+}
+
+fn freeipmi_ok(bmc: &VirtualBmc, name: &str, args: &[&str]) -> String {
+    let out = freeipmi(bmc, name, args);
+    assert!(out.status.success(), "{name} {}", describe(args, &out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Asserts a line `key<spaces>: value` (value compared trimmed).
+fn assert_field(text: &str, key: &str, value: &str) {
+    let found = text.lines().any(|line| {
+        line.split_once(':')
+            .is_some_and(|(k, v)| k.trim() == key && v.trim() == value)
+    });
+    assert!(found, "no line `{key} : {value}` in:\n{text}");
+}
+
+#[test]
+fn chassis_status_both_tools_and_power_control() {
+    let bmc = VirtualBmc::start(PlatformModel::default());
+    let out = ipmitool_ok(&bmc, &["chassis", "status"]);
+    for (k, v) in [
+        ("System Power", "on"),
+        ("Power Overload", "false"),
+        ("Power Interlock", "inactive"),
+        ("Main Power Fault", "false"),
+        ("Power Control Fault", "false"),
+        ("Power Restore Policy", "previous"),
+        ("Last Power Event", ""),
+        ("Chassis Intrusion", "inactive"),
+        ("Front-Panel Lockout", "inactive"),
+        ("Drive Fault", "false"),
+        ("Cooling/Fan Fault", "false"),
+        ("Sleep Button Disable", "allowed"),
+        ("Power Button Disabled", "false"),
+    ] {
+        assert_field(&out, k, v);
+    }
+    let out = freeipmi_ok(&bmc, "ipmi-chassis", &["--get-chassis-status"]);
+    for (k, v) in [
+        ("System Power", "on"),
+        ("Power overload", "false"),
+        ("Interlock", "inactive"),
+        ("Power fault", "false"),
+        ("Power control fault", "false"),
+        ("Power restore policy", "Restore"),
+        ("Last Power Event", "unknown"),
+        ("Chassis intrusion", "inactive"),
+        ("Front panel lockout", "inactive"),
+        ("Drive Fault", "false"),
+        ("Cooling/fan fault", "false"),
+        ("Chassis Identify state", "off"),
+        ("Power off button disable", "allowed"),
+    ] {
+        assert_field(&out, k, v);
+    }
+
+    // Chassis Control through ipmitool changes what both tools see.
+    ipmitool_ok(&bmc, &["chassis", "power", "off"]);
+    assert_field(
+        &ipmitool_ok(&bmc, &["chassis", "status"]),
+        "System Power",
+        "off",
+    );
+    ipmitool_ok(&bmc, &["chassis", "power", "on"]);
+    let out = freeipmi_ok(&bmc, "ipmi-chassis", &["--get-chassis-status"]);
+    assert_field(&out, "System Power", "on");
+    assert_field(&out, "Last Power Event", "power on via ipmi command");
+    assert_field(
+        &ipmitool_ok(&bmc, &["chassis", "status"]),
+        "Last Power Event",
+        "command",
+    );
+}
+
+#[test]
+fn dcmi_power_reading_both_tools() {
+    let model = PlatformModel::default();
+    let bmc = VirtualBmc::start(model.clone());
+    let r = model.dcmi.clone().unwrap().reading;
+
+    let out = ipmitool_ok(&bmc, &["dcmi", "power", "reading"]);
+    let watts = |w: u16| format!("{w} Watts");
+    assert_field(&out, "Instantaneous power reading", &watts(r.current_watts));
+    assert_field(
+        &out,
+        "Minimum during sampling period",
+        &watts(r.minimum_watts),
+    );
+    assert_field(
+        &out,
+        "Maximum during sampling period",
+        &watts(r.maximum_watts),
+    );
+    assert_field(
+        &out,
+        "Average power reading over sample period",
+        &watts(r.average_watts),
+    );
+    assert_field(&out, "Power reading state is", "activated");
+
+    let out = freeipmi_ok(&bmc, "ipmi-dcmi", &["--get-system-power-statistics"]);
+    assert_field(&out, "Current Power", &watts(r.current_watts));
+    assert_field(
+        &out,
+        "Minimum Power over sampling duration",
+        &format!("{} watts", r.minimum_watts),
+    );
+    assert_field(
+        &out,
+        "Maximum Power over sampling duration",
+        &format!("{} watts", r.maximum_watts),
+    );
+    assert_field(
+        &out,
+        "Average Power over sampling duration",
+        &format!("{} watts", r.average_watts),
+    );
+    assert!(
+        out.contains("Time Stamp                           : 02/12/2024 - 10:15:00"),
+        "{out}"
+    );
+    assert_field(
+        &out,
+        "Statistics reporting time period",
+        "1000 milliseconds",
+    );
+    assert_field(&out, "Power Measurement", "Active");
+
+    let out = freeipmi_ok(&bmc, "ipmi-dcmi", &["--get-dcmi-capability-info"]);
+    assert_field(&out, "DCMI Specification Conformance", "1.5");
+    assert_field(&out, "Power Management / Monitoring Support", "Available");
+    assert_field(&out, "Number of SEL entries", "1024");
+    assert_field(&out, "Primary LAN Out-of-band Channel Number", "1");
+    for period in ["30 Seconds", "5 Minutes", "1 Hours", "1 Days"] {
+        assert_field(&out, "Available Rolling Average Time Period", period);
+    }
+    let out = ipmitool_ok(&bmc, &["dcmi", "discover"]);
+    assert!(out.contains("Power management available"), "{out}");
+}
+
+#[test]
+fn dcmi_inactive_and_absent() {
+    let mut dcmi = DcmiModel::with_watts(150);
+    dcmi.reading.measurement_active = false;
+    let bmc = VirtualBmc::start(PlatformModel {
+        dcmi: Some(dcmi),
+        ..PlatformModel::default()
+    });
+    let out = freeipmi_ok(&bmc, "ipmi-dcmi", &["--get-system-power-statistics"]);
+    // What makes the exporter's dcmi collector omit the metric.
+    assert_field(&out, "Power Measurement", "Not Available");
+    let out = ipmitool_ok(&bmc, &["dcmi", "power", "reading"]);
+    assert_field(&out, "Power reading state is", "deactivated");
+    drop(bmc);
+
+    // Without DCMI both tools fail as they do against ipmi_sim.
+    let bmc = VirtualBmc::start(PlatformModel::default().without_dcmi());
+    let args = ["dcmi", "power", "reading"];
+    let out = ipmitool(&bmc, &args);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Invalid command (c1)"),
+        "{}",
+        describe(&args, &out)
+    );
+    let args = ["--get-system-power-statistics"];
+    let out = freeipmi(&bmc, "ipmi-dcmi", &args);
+    assert!(!out.status.success(), "{}", describe(&args, &out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("command invalid or unsupported"),
+        "{}",
+        describe(&args, &out)
+    );
+}
+
+#[test]
+fn ipmitool_watchdog() {
+    let model = PlatformModel::default();
+    let bmc = VirtualBmc::start(model.clone());
+    let out = ipmitool_ok(&bmc, &["mc", "watchdog", "get"]);
+    let w = model.watchdog;
+    assert_field(&out, "Watchdog Timer Use", "SMS/OS (0x44)");
+    assert_field(&out, "Watchdog Timer Is", "Started/Running");
+    assert_field(&out, "Watchdog Timer Logging", "On");
+    assert_field(&out, "Watchdog Timer Action", "Hard Reset (0x01)");
+    assert_field(&out, "Pre-timeout interrupt", "None");
+    assert_field(&out, "Pre-timeout interval", "0 seconds");
+    assert_field(&out, "Timer Expiration Flags", "None (0x00)");
+    assert_field(
+        &out,
+        "Initial Countdown",
+        &format!("{:.1} sec", w.initial_countdown_seconds()),
+    );
+    assert_field(
+        &out,
+        "Present Countdown",
+        &format!("{:.1} sec", w.present_countdown_seconds().unwrap()),
+    );
+}
+
+#[test]
+fn fru_both_tools() {
+    let model = PlatformModel::default();
+    let bmc = VirtualBmc::start(model.clone());
+    let fru0 = Fru::parse(&model.fru(0).unwrap().image).unwrap();
+    let (c, b, p) = (
+        fru0.chassis.unwrap(),
+        fru0.board.unwrap(),
+        fru0.product.unwrap(),
+    );
+
+    let out = ipmitool_ok(&bmc, &["fru", "print", "0"]);
+    assert_field(&out, "Chassis Type", "Rack Mount Chassis");
+    assert_field(&out, "Chassis Part Number", c.part_number.as_str());
+    assert_field(&out, "Chassis Serial", c.serial_number.as_str());
+    assert_field(&out, "Chassis Extra", c.custom[0].as_str());
+    assert!(
+        out.contains(" Board Mfg Date        : Mon Mar  4 12:30:00 2024 UTC\n"),
+        "{out}"
+    );
+    assert_field(&out, "Board Mfg", b.manufacturer.as_str());
+    assert_field(&out, "Board Product", b.product_name.as_str());
+    assert_field(&out, "Board Serial", b.serial_number.as_str());
+    assert_field(&out, "Board Part Number", b.part_number.as_str());
+    assert_field(&out, "Product Manufacturer", p.manufacturer.as_str());
+    assert_field(&out, "Product Name", p.name.as_str());
+    assert_field(&out, "Product Part Number", p.part_number.as_str());
+    assert_field(&out, "Product Version", p.version.as_str());
+    assert_field(&out, "Product Serial", p.serial_number.as_str());
+    assert_field(&out, "Product Asset Tag", p.asset_tag.as_str());
+
+    let psu = Fru::parse(&model.fru(1).unwrap().image)
+        .unwrap()
+        .product
+        .unwrap();
+    let out = ipmitool_ok(&bmc, &["fru", "print", "1"]);
+    assert_field(&out, "Product Manufacturer", psu.manufacturer.as_str());
+    assert_field(&out, "Product Name", psu.name.as_str());
+    assert_field(&out, "Product Serial", psu.serial_number.as_str());
+
+    let out = freeipmi_ok(&bmc, "ipmi-fru", &["--ignore-sdr-cache"]);
+    assert!(
+        out.starts_with("FRU Inventory Device: Default FRU Device (ID 00h)"),
+        "{out}"
+    );
+    assert_field(&out, "FRU Chassis Type", "Rack Mount Chassis");
+    assert_field(&out, "FRU Chassis Part Number", c.part_number.as_str());
+    assert_field(&out, "FRU Chassis Serial Number", c.serial_number.as_str());
+    assert_field(&out, "FRU Chassis Custom Info", c.custom[0].as_str());
+    assert!(
+        out.contains("FRU Board Manufacturing Date/Time: 03/04/24 - 12:30:00"),
+        "{out}"
+    );
+    assert_field(&out, "FRU Board Manufacturer", b.manufacturer.as_str());
+    assert_field(&out, "FRU Board Product Name", b.product_name.as_str());
+    assert_field(&out, "FRU Board Serial Number", b.serial_number.as_str());
+    assert_field(&out, "FRU Board Part Number", b.part_number.as_str());
+    assert_field(
+        &out,
+        "FRU Product Manufacturer Name",
+        p.manufacturer.as_str(),
+    );
+    assert_field(&out, "FRU Product Name", p.name.as_str());
+    assert_field(
+        &out,
+        "FRU Product Part/Model Number",
+        p.part_number.as_str(),
+    );
+    assert_field(&out, "FRU Product Version", p.version.as_str());
+    assert_field(&out, "FRU Product Serial Number", p.serial_number.as_str());
+    assert_field(&out, "FRU Product Asset Tag", p.asset_tag.as_str());
+    // FreeIPMI checks every checksum by default: none failed.
+    assert!(!out.contains("Error"), "{out}");
+}
