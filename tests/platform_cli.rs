@@ -150,10 +150,13 @@ fn fru_against_ipmi_sim() {
     let sim = Simulator::start();
     let target = sim.target();
     let ipmitool = expected("ipmitool-fru-print.txt");
-    // FRU 0 (the default): ipmitool's first block, byte for byte.
+    // Every device, named from the SDR's FRU locators: byte for byte what
+    // ipmitool printed.
+    assert_eq!(ok("fru", &target, &[]), ipmitool);
+    // FRU 0 alone: ipmitool's first block.
     let first = ipmitool.split_inclusive("\n\n").next().unwrap();
-    assert_eq!(ok("fru", &target, &[]), first);
-    // All three devices; ipmitool names 1 and 2 from the SDR's FRU locators.
+    assert_eq!(ok("fru", &target, &["-d", "0"]), first);
+    // Devices by ID carry no SDR names.
     let text = ok("fru", &target, &["-d", "0", "-d", "1", "-d", "2"]);
     let renamed = ipmitool
         .replace("PS1 (ID 1)", "FRU Device (ID 1)")

@@ -7,9 +7,9 @@
 //!
 //! FreeIPMI's `bmc-watchdog` talks to the local BMC only (it has no
 //! out-of-band options), so the watchdog is checked with ipmitool here and
-//! its FreeIPMI names by the unit tests of `commands::watchdog`. The
-//! virtual BMC has no SDR repository in this model, so `ipmi-fru` runs with
-//! `--ignore-sdr-cache` (FRU 0 only) and ipmitool reads devices by ID.
+//! its FreeIPMI names by the unit tests of `commands::watchdog`. Both tools
+//! find FRU 1 through the FRU locator record ("PS1 FRU") of the default
+//! machine's SDR repository.
 //!
 //! Each test runs its own virtual BMC on 127.0.0.1:0 in a background
 //! thread; a missing tool fails the test with instructions.
@@ -384,7 +384,15 @@ fn fru_both_tools() {
         fru0.product.unwrap(),
     );
 
-    let out = ipmitool_ok(&bmc, &["fru", "print", "0"]);
+    // Every FRU device: FRU 0, then FRU 1 from its locator record.
+    let all = ipmitool_ok(&bmc, &["fru", "print"]);
+    let (out, psu_text) = all
+        .split_once("FRU Device Description : PS1 FRU (ID 1)\n")
+        .unwrap_or_else(|| panic!("no FRU 1 in:\n{all}"));
+    assert!(
+        out.starts_with("FRU Device Description : Builtin FRU Device (ID 0)\n"),
+        "{all}"
+    );
     assert_field(&out, "Chassis Type", "Rack Mount Chassis");
     assert_field(&out, "Chassis Part Number", c.part_number.as_str());
     assert_field(&out, "Chassis Serial", c.serial_number.as_str());
@@ -408,15 +416,26 @@ fn fru_both_tools() {
         .unwrap()
         .product
         .unwrap();
-    let out = ipmitool_ok(&bmc, &["fru", "print", "1"]);
-    assert_field(&out, "Product Manufacturer", psu.manufacturer.as_str());
-    assert_field(&out, "Product Name", psu.name.as_str());
-    assert_field(&out, "Product Serial", psu.serial_number.as_str());
+    assert_field(psu_text, "Product Manufacturer", psu.manufacturer.as_str());
+    assert_field(psu_text, "Product Name", psu.name.as_str());
+    assert_field(psu_text, "Product Part Number", psu.part_number.as_str());
+    assert_field(psu_text, "Product Version", psu.version.as_str());
+    assert_field(psu_text, "Product Serial", psu.serial_number.as_str());
+    assert_field(
+        &ipmitool_ok(&bmc, &["fru", "print", "1"]),
+        "Product Serial",
+        psu.serial_number.as_str(),
+    );
 
-    let out = freeipmi_ok(&bmc, "ipmi-fru", &["--ignore-sdr-cache"]);
+    let cache = tempfile::tempdir().unwrap();
+    let cache_arg = format!("--sdr-cache-directory={}", cache.path().display());
+    let all = freeipmi_ok(&bmc, "ipmi-fru", &[&cache_arg, "--quiet-cache"]);
+    let (out, psu_text) = all
+        .split_once("FRU Inventory Device: PS1 FRU (ID 01h)")
+        .unwrap_or_else(|| panic!("no FRU 1 in:\n{all}"));
     assert!(
         out.starts_with("FRU Inventory Device: Default FRU Device (ID 00h)"),
-        "{out}"
+        "{all}"
     );
     assert_field(&out, "FRU Chassis Type", "Rack Mount Chassis");
     assert_field(&out, "FRU Chassis Part Number", c.part_number.as_str());
@@ -444,6 +463,20 @@ fn fru_both_tools() {
     assert_field(&out, "FRU Product Version", p.version.as_str());
     assert_field(&out, "FRU Product Serial Number", p.serial_number.as_str());
     assert_field(&out, "FRU Product Asset Tag", p.asset_tag.as_str());
+    assert_field(
+        psu_text,
+        "FRU Product Manufacturer Name",
+        psu.manufacturer.as_str(),
+    );
+    assert_field(
+        psu_text,
+        "FRU Product Serial Number",
+        psu.serial_number.as_str(),
+    );
+    // The Power Supply Information record, as FreeIPMI decodes it.
+    assert_field(psu_text, "FRU Power Supply Overall Capacity", "800 Watts");
+    assert_field(psu_text, "FRU Power Supply Peak Capacity", "880 Watts");
+    assert_field(psu_text, "FRU Power Supply Hot Swap Support", "Yes");
     // FreeIPMI checks every checksum by default: none failed.
-    assert!(!out.contains("Error"), "{out}");
+    assert!(!all.contains("Error"), "{all}");
 }

@@ -1,11 +1,14 @@
 //! `ipmi_exporter fru`: FRU inventory devices, printed like `ipmitool fru
 //! print` (text) or as JSON.
 //!
-//! Without `--device` it reads the BMC's built-in FRU device (ID 0). The
-//! other devices of a machine are named by FRU Device Locator records in
-//! the SDR repository; until the SDR reader is wired in here, read them
-//! with `--device N` (repeatable). Each device costs one Get FRU Inventory
-//! Area Info plus one Read FRU Data per 32 bytes the areas use
+//! Without `--device` it reads every FRU device the way `ipmitool fru
+//! print` finds them ([`discover`]): the built-in FRU device 0 (when Get
+//! Device ID lists "FRU Inventory Device"), then each logical FRU device on
+//! the BMC that a FRU Device Locator record of the SDR repository names.
+//! FRU devices behind other controllers or on private buses (which need
+//! bridging or Master Write-Read) are not read. `--device N` (repeatable)
+//! reads the given IDs only, without the SDR. Each device costs one Get FRU
+//! Inventory Area Info plus one Read FRU Data per 32 bytes its areas use
 //! ([`ipmi_proto::ops::fru`]).
 //!
 //! The text has ipmitool's labels and leaves out empty fields as it does;
@@ -15,8 +18,11 @@
 
 use clap::Args;
 use ipmi_proto::client::Client;
+use ipmi_proto::commands::app::GetDeviceId;
 use ipmi_proto::fru::{BoardInfo, ChassisInfo, Fru, FruField, MultiRecord, ProductInfo};
 use ipmi_proto::ops::fru::{read_with, FruImage, FruReadOptions};
+use ipmi_proto::ops::sdr::read_repository;
+use ipmi_proto::sdr::{ReadPolicy, SdrRecord};
 use serde::Serialize;
 
 use super::chassis::{emit, print_json};
@@ -31,7 +37,8 @@ pub struct FruArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-    /// FRU device ID to read (repeatable; default: 0, the built-in FRU).
+    /// FRU device ID to read (repeatable; default: FRU 0 and the devices of
+    /// the SDR's FRU locator records).
     #[arg(long = "device", short = 'd')]
     pub devices: Vec<u8>,
     /// Read the whole device, not only the bytes its areas use (the JSON
@@ -362,20 +369,63 @@ pub fn render_device(d: &DeviceResult) -> String {
     out
 }
 
+/// The 8-bit address of the BMC on the IPMB (IPMI v2.0 §5.4).
+const BMC_ADDRESS: u8 = 0x20;
+
+/// The FRU devices of the BMC, as `ipmitool fru print` finds them: FRU 0
+/// ("Builtin FRU Device") unless Get Device ID says the BMC is no FRU
+/// inventory device, then the logical FRU devices on the BMC named by FRU
+/// Device Locator records (IPMI v2.0 §43.8), in repository order, each ID
+/// once. When the SDR repository cannot be read, FRU 0 alone (with a
+/// warning in the log).
+pub async fn discover(client: &Client) -> Vec<(u8, Option<String>)> {
+    let mut out: Vec<(u8, Option<String>)> = Vec::new();
+    let builtin = match client.execute(&GetDeviceId).await {
+        Ok(id) => id.additional_support.fru_inventory(),
+        Err(_) => true,
+    };
+    if builtin {
+        out.push((0, None));
+    }
+    match read_repository(client, ReadPolicy::default()).await {
+        Ok(repo) => {
+            for rec in repo.records() {
+                let SdrRecord::FruLocator(l) = &rec.record else {
+                    continue;
+                };
+                let on_bmc = l.access_address & 0xfe == BMC_ADDRESS && l.channel >> 4 == 0;
+                let id = l.fru_device_id;
+                if l.is_logical() && on_bmc && !out.iter().any(|(known, _)| *known == id) {
+                    out.push((id, Some(l.id.text())));
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot read the SDR repository; FRU 0 only"),
+    }
+    if out.is_empty() {
+        out.push((0, None));
+    }
+    out
+}
+
 /// Reads the devices `ids` (errors are kept per device).
-pub async fn read_devices(client: &Client, ids: &[u8], whole: bool) -> Vec<DeviceResult> {
+pub async fn read_devices(
+    client: &Client,
+    ids: &[(u8, Option<String>)],
+    whole: bool,
+) -> Vec<DeviceResult> {
     let options = FruReadOptions {
         whole_device: whole,
         ..FruReadOptions::default()
     };
     let mut out = Vec::with_capacity(ids.len());
-    for &id in ids {
-        let image = read_with(client, id, options)
+    for (id, name) in ids {
+        let image = read_with(client, *id, options)
             .await
             .map_err(|e| e.to_string());
         out.push(DeviceResult {
-            device_id: id,
-            name: None,
+            device_id: *id,
+            name: name.clone(),
             image,
         });
     }
@@ -389,12 +439,12 @@ pub async fn read_devices(client: &Client, ids: &[u8], whole: bool) -> Vec<Devic
 /// [`CliError`]; a device that fails while others succeed is reported in
 /// the output.
 pub async fn run(args: FruArgs) -> Result<(), CliError> {
-    let ids = if args.devices.is_empty() {
-        vec![0]
-    } else {
-        args.devices.clone()
-    };
     let client = args.connect.connect().await?;
+    let ids = if args.devices.is_empty() {
+        discover(&client).await
+    } else {
+        args.devices.iter().map(|id| (*id, None)).collect()
+    };
     let results = read_devices(&client, &ids, args.whole).await;
     client.close().await;
     if let Some(err) = results
