@@ -393,24 +393,24 @@ fn fru_both_tools() {
         out.starts_with("FRU Device Description : Builtin FRU Device (ID 0)\n"),
         "{all}"
     );
-    assert_field(&out, "Chassis Type", "Rack Mount Chassis");
-    assert_field(&out, "Chassis Part Number", c.part_number.as_str());
-    assert_field(&out, "Chassis Serial", c.serial_number.as_str());
-    assert_field(&out, "Chassis Extra", c.custom[0].as_str());
+    assert_field(out, "Chassis Type", "Rack Mount Chassis");
+    assert_field(out, "Chassis Part Number", c.part_number.as_str());
+    assert_field(out, "Chassis Serial", c.serial_number.as_str());
+    assert_field(out, "Chassis Extra", c.custom[0].as_str());
     assert!(
         out.contains(" Board Mfg Date        : Mon Mar  4 12:30:00 2024 UTC\n"),
         "{out}"
     );
-    assert_field(&out, "Board Mfg", b.manufacturer.as_str());
-    assert_field(&out, "Board Product", b.product_name.as_str());
-    assert_field(&out, "Board Serial", b.serial_number.as_str());
-    assert_field(&out, "Board Part Number", b.part_number.as_str());
-    assert_field(&out, "Product Manufacturer", p.manufacturer.as_str());
-    assert_field(&out, "Product Name", p.name.as_str());
-    assert_field(&out, "Product Part Number", p.part_number.as_str());
-    assert_field(&out, "Product Version", p.version.as_str());
-    assert_field(&out, "Product Serial", p.serial_number.as_str());
-    assert_field(&out, "Product Asset Tag", p.asset_tag.as_str());
+    assert_field(out, "Board Mfg", b.manufacturer.as_str());
+    assert_field(out, "Board Product", b.product_name.as_str());
+    assert_field(out, "Board Serial", b.serial_number.as_str());
+    assert_field(out, "Board Part Number", b.part_number.as_str());
+    assert_field(out, "Product Manufacturer", p.manufacturer.as_str());
+    assert_field(out, "Product Name", p.name.as_str());
+    assert_field(out, "Product Part Number", p.part_number.as_str());
+    assert_field(out, "Product Version", p.version.as_str());
+    assert_field(out, "Product Serial", p.serial_number.as_str());
+    assert_field(out, "Product Asset Tag", p.asset_tag.as_str());
 
     let psu = Fru::parse(&model.fru(1).unwrap().image)
         .unwrap()
@@ -437,32 +437,32 @@ fn fru_both_tools() {
         out.starts_with("FRU Inventory Device: Default FRU Device (ID 00h)"),
         "{all}"
     );
-    assert_field(&out, "FRU Chassis Type", "Rack Mount Chassis");
-    assert_field(&out, "FRU Chassis Part Number", c.part_number.as_str());
-    assert_field(&out, "FRU Chassis Serial Number", c.serial_number.as_str());
-    assert_field(&out, "FRU Chassis Custom Info", c.custom[0].as_str());
+    assert_field(out, "FRU Chassis Type", "Rack Mount Chassis");
+    assert_field(out, "FRU Chassis Part Number", c.part_number.as_str());
+    assert_field(out, "FRU Chassis Serial Number", c.serial_number.as_str());
+    assert_field(out, "FRU Chassis Custom Info", c.custom[0].as_str());
     assert!(
         out.contains("FRU Board Manufacturing Date/Time: 03/04/24 - 12:30:00"),
         "{out}"
     );
-    assert_field(&out, "FRU Board Manufacturer", b.manufacturer.as_str());
-    assert_field(&out, "FRU Board Product Name", b.product_name.as_str());
-    assert_field(&out, "FRU Board Serial Number", b.serial_number.as_str());
-    assert_field(&out, "FRU Board Part Number", b.part_number.as_str());
+    assert_field(out, "FRU Board Manufacturer", b.manufacturer.as_str());
+    assert_field(out, "FRU Board Product Name", b.product_name.as_str());
+    assert_field(out, "FRU Board Serial Number", b.serial_number.as_str());
+    assert_field(out, "FRU Board Part Number", b.part_number.as_str());
     assert_field(
         &out,
         "FRU Product Manufacturer Name",
         p.manufacturer.as_str(),
     );
-    assert_field(&out, "FRU Product Name", p.name.as_str());
+    assert_field(out, "FRU Product Name", p.name.as_str());
     assert_field(
         &out,
         "FRU Product Part/Model Number",
         p.part_number.as_str(),
     );
-    assert_field(&out, "FRU Product Version", p.version.as_str());
-    assert_field(&out, "FRU Product Serial Number", p.serial_number.as_str());
-    assert_field(&out, "FRU Product Asset Tag", p.asset_tag.as_str());
+    assert_field(out, "FRU Product Version", p.version.as_str());
+    assert_field(out, "FRU Product Serial Number", p.serial_number.as_str());
+    assert_field(out, "FRU Product Asset Tag", p.asset_tag.as_str());
     assert_field(
         psu_text,
         "FRU Product Manufacturer Name",
