@@ -450,16 +450,12 @@ fn fru_both_tools() {
     assert_field(out, "FRU Board Serial Number", b.serial_number.as_str());
     assert_field(out, "FRU Board Part Number", b.part_number.as_str());
     assert_field(
-        &out,
+        out,
         "FRU Product Manufacturer Name",
         p.manufacturer.as_str(),
     );
     assert_field(out, "FRU Product Name", p.name.as_str());
-    assert_field(
-        &out,
-        "FRU Product Part/Model Number",
-        p.part_number.as_str(),
-    );
+    assert_field(out, "FRU Product Part/Model Number", p.part_number.as_str());
     assert_field(out, "FRU Product Version", p.version.as_str());
     assert_field(out, "FRU Product Serial Number", p.serial_number.as_str());
     assert_field(out, "FRU Product Asset Tag", p.asset_tag.as_str());
