@@ -14,6 +14,13 @@
 //!     SdrRepository (records, timestamps, what worked)
 //! ```
 //!
+//! The partial-read size starts at the largest answer a whole-record read
+//! gave so far (a small record read whole proves the BMC can send that
+//! much), at least [`DEFAULT_CHUNK`] bytes, and shrinks by [`CHUNK_STEP`] on
+//! each "too long" answer; it is remembered in the [`ReadPolicy`] with
+//! whether whole-record reads work, so the next walk of the same BMC
+//! wastes no request.
+//!
 //! Guards against misbehaving BMCs:
 //! * a record's length comes from its header — bytes beyond it are dropped
 //!   (ipmi_sim appends 6 bytes to whole-record reads), and a whole-record
@@ -250,6 +257,8 @@ pub struct SdrReader {
     records: Vec<Vec<u8>>,
     max_records: usize,
     last_request: Option<SdrRequest>,
+    /// The most record bytes one answer carried so far.
+    largest_answer: usize,
     stats: ReaderStats,
 }
 
@@ -269,6 +278,7 @@ impl SdrReader {
             records: Vec::new(),
             max_records: MAX_RECORDS_WITHOUT_INFO,
             last_request: None,
+            largest_answer: 0,
             stats: ReaderStats::default(),
         }
     }
@@ -512,6 +522,7 @@ impl SdrReader {
         })?;
         self.current.next_id = Some(chunk.next_record_id);
         self.current.busy_retries = 0;
+        self.largest_answer = self.largest_answer.max(chunk.data.len());
         if whole {
             self.on_whole(chunk.data);
         } else {
@@ -569,6 +580,12 @@ impl SdrReader {
 
     fn on_too_long(&mut self, whole: bool, offset: u8) -> Result<(), SdrReadError> {
         if whole {
+            if self.policy.whole_record != Some(false) {
+                // Partial reads from now on, as large as the largest answer
+                // seen so far (a smaller record read whole), at least 16.
+                let largest = u8::try_from(self.largest_answer).unwrap_or(u8::MAX - 1);
+                self.policy.chunk_size = self.policy.chunk_size.max(largest).min(u8::MAX - 1);
+            }
             self.policy.whole_record = Some(false);
             self.current.restart();
             return Ok(());
