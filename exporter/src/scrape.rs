@@ -64,6 +64,8 @@ struct TargetState {
     cache: TargetCache,
     /// Client counters already reported to the self metrics.
     reported: ipmi_proto::client::ClientStats,
+    /// SDR cache (hits, downloads) already reported.
+    reported_sdr: (u64, u64),
 }
 
 /// The exporter: configuration, sessions, limits and self metrics.
@@ -286,6 +288,7 @@ impl Exporter {
             client,
             cache,
             reported,
+            reported_sdr,
         } = &mut *state;
         let Some(c) = client.as_ref() else {
             return Err(CollectError::Deadline("session lost"));
@@ -317,6 +320,12 @@ impl Exporter {
         let stats = c.stats().await;
         self.self_metrics.client_delta(target, reported, &stats);
         *reported = stats;
+        let sdr = (cache.sensors.hits, cache.sensors.downloads);
+        self.self_metrics.sdr_cache_delta(
+            sdr.0.saturating_sub(reported_sdr.0),
+            sdr.1.saturating_sub(reported_sdr.1),
+        );
+        *reported_sdr = sdr;
         if session_broken {
             // Start afresh next time (the client re-establishes by itself
             // after a timeout; this also drops the caches that depend on it).

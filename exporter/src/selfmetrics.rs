@@ -239,13 +239,15 @@ impl SelfMetrics {
             .observe(d.as_secs_f64());
     }
 
-    /// Counts an SDR cache lookup.
-    pub fn sdr_cache(&self, hit: bool) {
-        self.sdr_cache
-            .get_or_create(&ResultLabel {
-                result: if hit { "hit" } else { "miss" }.into(),
-            })
-            .inc();
+    /// Counts SDR cache lookups: reused (hit) and downloaded (miss).
+    pub fn sdr_cache_delta(&self, hits: u64, misses: u64) {
+        for (result, n) in [("hit", hits), ("miss", misses)] {
+            self.sdr_cache
+                .get_or_create(&ResultLabel {
+                    result: result.into(),
+                })
+                .inc_by(n);
+        }
     }
 
     /// Records a reload attempt.
