@@ -106,7 +106,7 @@ fn hidden(r: &SensorReport) -> bool {
 
 fn excluded(r: &SensorReport, module: &ResolvedModule) -> bool {
     module.exclude_sensor_ids.contains(&i64::from(r.record_id))
-        || module.exclude_sensor_names.iter().any(|n| *n == r.name)
+        || module.exclude_sensor_names.contains(&r.name)
         || module
             .exclude_sensor_types
             .iter()
