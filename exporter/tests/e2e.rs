@@ -1,6 +1,11 @@
 //! End to end: the exporter (in-process HTTP server) scraping the project's
 //! OpenIPMI simulator and the virtual BMC, checked with curl and promtool.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -379,4 +384,99 @@ fn tls_and_basic_auth_work_with_curl() {
         .output()
         .unwrap();
     assert_ne!(String::from_utf8_lossy(&plain.stdout), "200");
+}
+
+/// Parses an exposition into (name, sorted labels) → value, and name → HELP.
+type Series = std::collections::BTreeMap<(String, Vec<(String, String)>), f64>;
+
+fn parse_exposition(
+    text: &str,
+    ignore_labels: &[&str],
+) -> (Series, std::collections::BTreeMap<String, String>) {
+    let mut series = Series::new();
+    let mut helps = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (name, help) = rest.split_once(' ').unwrap_or((rest, ""));
+            helps.insert(name.to_string(), help.to_string());
+            continue;
+        }
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (head, value) = line.rsplit_once(' ').unwrap();
+        let (name, labels) = match head.split_once('{') {
+            Some((n, l)) => (n, l.trim_end_matches('}')),
+            None => (head, ""),
+        };
+        let mut ls: Vec<(String, String)> = Vec::new();
+        let mut rest = labels;
+        while let Some((k, after)) = rest.split_once("=\"") {
+            let end = after.find('"').unwrap();
+            let k = k.trim_start_matches(',').to_string();
+            if !ignore_labels.contains(&k.as_str()) {
+                ls.push((k, after[..end].to_string()));
+            }
+            rest = &after[end + 1..];
+        }
+        ls.sort();
+        series.insert((name.to_string(), ls), value.parse().unwrap());
+    }
+    (series, helps)
+}
+
+#[test]
+fn same_series_as_the_go_exporter_on_the_same_simulator() {
+    let golden = include_str!("../../tests/fixtures/exporter/go-exporter-tests-sim.txt");
+    let sim = Simulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("go.yml");
+    std::fs::write(
+        &cfg,
+        "modules:\n  default:\n    user: admin\n    pass: password\n    driver: LAN_2_0\n    privilege: admin\n    timeout: 10000\n    workaround_flags: [opensesspriv]\n    custom_args:\n      ipmi: [\"--sdr-cache-directory=/nonexistent\"]\n    collectors: [bmc, ipmi, chassis, dcmi, sel]\n",
+    )
+    .unwrap();
+    let ex = start(Some(&cfg), Default::default());
+    let (status, body) = http(
+        ex.addr,
+        "GET",
+        &format!("/ipmi?target={}&module=default", sim.target()),
+        &[],
+    );
+    assert_eq!(status, 200);
+    let ignore_metric = |n: &str| {
+        matches!(
+            n,
+            "ipmi_scrape_duration_seconds"
+                | "ipmi_chassis_drive_fault_state"
+                | "ipmi_chassis_cooling_fault_state"
+        )
+    };
+    let (theirs, their_help) = parse_exposition(golden, &["bmc_url"]);
+    let (ours, our_help) = parse_exposition(&body, &["bmc_url"]);
+    let mut problems = Vec::new();
+    for (name, help) in &their_help {
+        if !ignore_metric(name) && our_help.get(name) != Some(help) {
+            problems.push(format!("HELP {name}: {:?} != {help:?}", our_help.get(name)));
+        }
+    }
+    for (key, v) in &theirs {
+        if ignore_metric(&key.0) {
+            continue;
+        }
+        match ours.get(key) {
+            None => problems.push(format!("missing {key:?}")),
+            Some(o) if !((o.is_nan() && v.is_nan()) || (o - v).abs() <= 0.01 + 1e-9) => {
+                problems.push(format!("{key:?}: ours {o}, Go exporter {v}"))
+            }
+            Some(_) => {}
+        }
+    }
+    for key in ours.keys() {
+        let lun1 = key.1.iter().any(|(k, v)| k == "name" && v == "NIC1 Temp");
+        if !theirs.contains_key(key) && !ignore_metric(&key.0) && !lun1 {
+            problems.push(format!("extra {key:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}\n{body}");
 }

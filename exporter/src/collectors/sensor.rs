@@ -27,6 +27,9 @@ pub(crate) const REVALIDATE_EVERY: Duration = Duration::from_secs(60);
 #[derive(Debug, Default)]
 pub(crate) struct SensorCache {
     repo: Option<SdrRepository>,
+    /// Record ID → the record's ID string (for shared records, which
+    /// FreeIPMI reports once, under the unmodified name).
+    base_names: std::collections::HashMap<u16, String>,
     checked: Option<Instant>,
     factors: FactorsCache,
     interpreter: Option<Interpreter>,
@@ -167,6 +170,11 @@ pub(super) async fn collect(
     if cache.repo.is_none() || due {
         match refresh(client, cache.repo.as_ref()).await? {
             Some(fresh) => {
+                cache.base_names = fresh
+                    .records()
+                    .iter()
+                    .map(|r| (r.record_id, r.record.name()))
+                    .collect();
                 cache.repo = Some(fresh);
                 cache.factors = FactorsCache::default();
                 cache.downloads = cache.downloads.saturating_add(1);
@@ -184,7 +192,18 @@ pub(super) async fn collect(
         return Err(CollectError::Unsupported("no SDR repository".into()));
     };
     for def in repo.sensors() {
-        let report = read_sensor(client, def, &mut cache.factors, interpreter).await?;
+        // FreeIPMI (without --shared-sensors) reports a shared record once:
+        // its first sensor, under the record's own name.
+        let shared = def.share_count > 1 && !module.args.shared_sensors;
+        if shared && def.share_index > 0 {
+            continue;
+        }
+        let mut report = read_sensor(client, def, &mut cache.factors, interpreter).await?;
+        if shared {
+            if let Some(base) = cache.base_names.get(&def.record_id) {
+                report.name.clone_from(base);
+            }
+        }
         if hidden(&report) || excluded(&report, module) {
             continue;
         }

@@ -146,6 +146,9 @@ pub struct CustomArgs {
     pub entity_sensor_names: bool,
     /// `--non-abbreviated-units`: long unit names (changes metric families).
     pub non_abbreviated_units: bool,
+    /// `--shared-sensors`: one series per sensor of a shared SDR record
+    /// instead of FreeIPMI's default of one per record.
+    pub shared_sensors: bool,
     /// Arguments not understood (warned about once).
     pub ignored: Vec<String>,
 }
@@ -168,7 +171,6 @@ const HARMLESS: &[&str] = &[
     "--ignore-unrecognized-events",
     "--ignore-not-available-sensors",
     "--interpret-oem-data",
-    "--shared-sensors",
     "--get-system-power-statistics",
     "--get-chassis-status",
     "--info",
@@ -263,6 +265,7 @@ impl CustomArgs {
                 ("-b" | "--bridge-sensors", None) => self.bridge_sensors = true,
                 ("--entity-sensor-names", None) => self.entity_sensor_names = true,
                 ("--non-abbreviated-units", None) => self.non_abbreviated_units = true,
+                ("--shared-sensors", None) => self.shared_sensors = true,
                 (f, _) if HARMLESS.contains(&f) || HARMLESS.contains(&format!("{f}=").as_str()) => {
                 }
                 // The tool itself, e.g. "/usr/sbin/ipmimonitoring" under sudo.
