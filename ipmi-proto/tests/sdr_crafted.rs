@@ -2,6 +2,12 @@
 //! linearized and non-linear sensors, 1's complement thresholds, unknown
 //! record types, and a repository of thousands of records read through a
 //! BMC that needs small partial reads and loses reservations.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use ipmi_proto::codec::Codec;
 use ipmi_proto::commands::sdr::{
@@ -344,78 +350,78 @@ struct BigBmc {
     requests: usize,
 }
 
-impl BigBmc {
-    fn serve(&mut self, req: SdrRequest) -> (CompletionCode, Vec<u8>) {
-        self.requests += 1;
-        if self.requests % 997 == 0 {
-            // Someone else reserved the repository.
-            self.reservation = self.reservation.wrapping_add(1);
-        }
-        match req {
-            SdrRequest::Info(_) => (
-                CompletionCode::Ok,
-                SdrRepositoryInfo {
-                    sdr_version: 0x51,
-                    record_count: u16::try_from(self.records.len()).unwrap(),
-                    free_space: 0,
-                    most_recent_addition: 1,
-                    most_recent_erase: 2,
-                    operation_support: 0x02,
-                }
-                .to_bytes(),
-            ),
-            SdrRequest::Reserve(_) => {
-                self.reservation = self.reservation.wrapping_add(1);
-                (
-                    CompletionCode::Ok,
-                    SdrReservation {
-                        reservation_id: self.reservation,
-                    }
-                    .to_bytes(),
-                )
-            }
-            SdrRequest::Get(g) => self.get(g),
-        }
+fn serve(bmc: &mut BigBmc, req: SdrRequest) -> (CompletionCode, Vec<u8>) {
+    bmc.requests += 1;
+    if bmc.requests.checked_rem(997) == Some(0) {
+        // Someone else reserved the repository.
+        bmc.reservation = bmc.reservation.wrapping_add(1);
     }
-
-    fn get(&self, g: GetSdr) -> (CompletionCode, Vec<u8>) {
-        let idx = if g.record_id == 0 {
-            0
-        } else {
-            match self
-                .records
-                .iter()
-                .position(|r| u16::from_le_bytes([r[0], r[1]]) == g.record_id)
-            {
-                Some(i) => i,
-                None => return (CompletionCode::NotPresent, vec![]),
-            }
-        };
-        if g.offset != 0 && g.reservation_id != self.reservation {
-            return (CompletionCode::ReservationCancelled, vec![]);
-        }
-        if g.bytes_to_read == READ_WHOLE_RECORD || g.bytes_to_read > 20 {
-            return (CompletionCode::CannotReturnRequestedBytes, vec![]);
-        }
-        let rec = &self.records[idx];
-        let start = usize::from(g.offset);
-        let end = start + usize::from(g.bytes_to_read);
-        if end > rec.len() {
-            return (CompletionCode::CannotReturnRequestedBytes, vec![]);
-        }
-        let next = self
-            .records
-            .get(idx + 1)
-            .map_or(LAST_RECORD_ID, |r| u16::from_le_bytes([r[0], r[1]]));
-        (
+    match req {
+        SdrRequest::Info(_) => (
             CompletionCode::Ok,
-            SdrChunk {
-                next_record_id: next,
-                data: rec[start..end].to_vec(),
+            SdrRepositoryInfo {
+                sdr_version: 0x51,
+                record_count: u16::try_from(bmc.records.len()).unwrap_or(u16::MAX),
+                free_space: 0,
+                most_recent_addition: 1,
+                most_recent_erase: 2,
+                operation_support: 0x02,
             }
             .to_bytes(),
-        )
+        ),
+        SdrRequest::Reserve(_) => {
+            bmc.reservation = bmc.reservation.wrapping_add(1);
+            (
+                CompletionCode::Ok,
+                SdrReservation {
+                    reservation_id: bmc.reservation,
+                }
+                .to_bytes(),
+            )
+        }
+        SdrRequest::Get(g) => get(bmc, g),
     }
+}
+
+fn record_id(r: &[u8]) -> u16 {
+    u16::from_le_bytes([
+        r.first().copied().unwrap_or(0),
+        r.get(1).copied().unwrap_or(0),
+    ])
+}
+
+fn get(bmc: &BigBmc, g: GetSdr) -> (CompletionCode, Vec<u8>) {
+    let found = if g.record_id == 0 {
+        Some(0)
+    } else {
+        bmc.records.iter().position(|r| record_id(r) == g.record_id)
+    };
+    let Some((idx, rec)) = found.and_then(|i| Some((i, bmc.records.get(i)?))) else {
+        return (CompletionCode::NotPresent, vec![]);
+    };
+    if g.offset != 0 && g.reservation_id != bmc.reservation {
+        return (CompletionCode::ReservationCancelled, vec![]);
+    }
+    if g.bytes_to_read == READ_WHOLE_RECORD || g.bytes_to_read > 20 {
+        return (CompletionCode::CannotReturnRequestedBytes, vec![]);
+    }
+    let start = usize::from(g.offset);
+    let end = start + usize::from(g.bytes_to_read);
+    let Some(data) = rec.get(start..end) else {
+        return (CompletionCode::CannotReturnRequestedBytes, vec![]);
+    };
+    let next = bmc
+        .records
+        .get(idx + 1)
+        .map_or(LAST_RECORD_ID, |r| record_id(r));
+    (
+        CompletionCode::Ok,
+        SdrChunk {
+            next_record_id: next,
+            data: data.to_vec(),
+        }
+        .to_bytes(),
+    )
 }
 
 #[test]
@@ -452,7 +458,7 @@ fn big_repository_with_small_reads_and_lost_reservations() {
     };
     let mut reader = SdrReader::new(ReadPolicy::default());
     while let Some(req) = reader.next_request() {
-        let (cc, data) = bmc.serve(req);
+        let (cc, data) = serve(&mut bmc, req);
         reader.handle_response(cc, &data).unwrap();
     }
     let stats = reader.stats();

@@ -2,6 +2,12 @@
 //! and checked against what FreeIPMI printed for the same machines: record
 //! types and names, sensor expansion, type names, unit strings, threshold
 //! values, and the state FreeIPMI derived from each event bitmask.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::PathBuf;
 
