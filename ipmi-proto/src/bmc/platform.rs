@@ -303,7 +303,7 @@ impl PlatformModel {
     /// Answers chassis, DCMI, watchdog and FRU commands; `None` for other commands.
     pub(crate) fn handle(&mut self, req: &IpmiRequest, caller: Caller) -> Option<Outcome> {
         if req.netfn == NetFn::GroupExtension {
-            return self.dcmi(req, caller);
+            return self.handle_dcmi(req, caller);
         }
         let outcome = if is::<GetChassisStatus>(req) {
             run::<GetChassisStatus>(req, caller, |_| Ok(self.chassis))
@@ -363,7 +363,7 @@ impl PlatformModel {
         Ok(FruData { count, data })
     }
 
-    fn dcmi(&self, req: &IpmiRequest, caller: Caller) -> Option<Outcome> {
+    fn handle_dcmi(&self, req: &IpmiRequest, caller: Caller) -> Option<Outcome> {
         let Some(model) = &self.dcmi else {
             return Some(Err(CompletionCode::InvalidCommand));
         };
