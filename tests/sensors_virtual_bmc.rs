@@ -47,13 +47,16 @@ async fn read_everything(client: &Client) -> (ipmi_proto::sdr::SdrRepository, Ve
     (repo, reports)
 }
 
-/// The default machine's sensors: (name, reading, unit, state).
-fn truth() -> Vec<(
+/// A sensor of the default machine: name, reading, unit, state.
+type Truth = (
     &'static str,
     Option<f64>,
     Option<&'static str>,
     Option<SensorState>,
-)> {
+);
+
+/// The default machine's sensors.
+fn truth() -> Vec<Truth> {
     use SensorState::{Critical, Nominal, Warning};
     vec![
         ("CPU1 Temp", Some(45.0), Some("C"), Some(Nominal)),
