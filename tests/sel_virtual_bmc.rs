@@ -156,7 +156,7 @@ fn ipmitool(bmc: &VirtualBmc, args: &[&str]) -> String {
         "2",
     ];
     all.extend_from_slice(args);
-    String::from_utf8(run(&tool("ipmitool", "ipmitool"), &all).stdout).unwrap()
+    String::from_utf8_lossy(&run(&tool("ipmitool", "ipmitool"), &all).stdout).into_owned()
 }
 
 fn ipmi_sel(bmc: &VirtualBmc, args: &[&str]) -> String {
@@ -175,7 +175,7 @@ fn ipmi_sel(bmc: &VirtualBmc, args: &[&str]) -> String {
         "--ignore-sdr-cache",
     ];
     all.extend_from_slice(args);
-    String::from_utf8(run(&tool("ipmi-sel", "freeipmi-tools"), &all).stdout).unwrap()
+    String::from_utf8_lossy(&run(&tool("ipmi-sel", "freeipmi-tools"), &all).stdout).into_owned()
 }
 
 fn norm(s: &str) -> String {

@@ -33,9 +33,10 @@ pub(super) async fn collect(client: &Client, out: &mut MetricSet) -> Result<(), 
     // Some BMCs (OpenIPMI's simulator among them) leave the present
     // countdown out. A stopped timer does not count down, so its present
     // value is its initial one; a running timer without it is an error.
-    let current = match (w.present_countdown_seconds(), w.running) {
-        (Some(c), _) => c,
-        (None, false) => w.initial_countdown_seconds(),
+    // Whole seconds, truncated, as bmc-watchdog prints them.
+    let current = match (w.present_countdown_whole_seconds(), w.running) {
+        (Some(c), _) => f64::from(c),
+        (None, false) => f64::from(w.initial_countdown_whole_seconds()),
         (None, true) => {
             return Err(CollectError::Unsupported(
                 "Get Watchdog Timer answer without the present countdown".into(),
@@ -98,7 +99,7 @@ pub(super) async fn collect(client: &Client, out: &mut MetricSet) -> Result<(), 
         "ipmi_bmc_watchdog_initial_countdown_seconds",
         "Watchdog initial countdown in seconds",
         &[],
-        w.initial_countdown_seconds(),
+        f64::from(w.initial_countdown_whole_seconds()),
     );
     // Upstream's HELP for this one repeats "initial" (sic); kept for compatibility.
     out.gauge(
