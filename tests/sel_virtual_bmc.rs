@@ -249,6 +249,9 @@ fn ipmitool_and_freeipmi_print_what_we_print() {
         .collect();
     let machine = Machine {
         sel,
+        // No SDR: the tools then name sensors by number, like our
+        // NoSensors lookup.
+        sensors: ipmi_proto::bmc::sensors::SensorModel::empty(),
         ..Machine::default()
     };
     let bmc = VirtualBmc::start(machine);
