@@ -362,3 +362,33 @@ async fn big_repository() {
     client.close().await;
     task.abort();
 }
+
+/// The per-BMC scraper an exporter keeps: the first scrape downloads, the
+/// next ones cost one Get SDR Repository Info plus one Get Sensor Reading
+/// per readable sensor.
+#[tokio::test]
+async fn scraper_costs_one_info_plus_readings() {
+    let (addr, task) = serve(SensorModel::default()).await;
+    let client = connect(addr).await;
+    let mut scraper = sensors::SensorScraper::default();
+    let interp = Interpreter::default();
+    let before = client.stats().await.requests;
+    let first = scraper.scrape(&client, &interp).await.expect("scrape");
+    let cold = client.stats().await.requests - before;
+    let repo = scraper.repository.clone().expect("cached");
+    // Info + 25 Get SDR + 25 readings + 1 factors.
+    assert_eq!(cold, 1 + repo.records().len() as u64 + 25 + 1);
+    assert_truth(&first);
+    for _ in 0..3 {
+        let before = client.stats().await.requests;
+        let again = scraper.scrape(&client, &interp).await.expect("scrape");
+        assert_eq!(client.stats().await.requests - before, 1 + 25);
+        assert_eq!(again, first);
+    }
+    assert!(std::sync::Arc::ptr_eq(
+        &repo,
+        scraper.repository.as_ref().expect("cached")
+    ));
+    client.close().await;
+    task.abort();
+}

@@ -10,15 +10,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Args;
 use ipmi_proto::client::Client;
 use ipmi_proto::commands::app::GetDeviceId;
 use ipmi_proto::ops::sdr::{self as sdr_ops, SdrError};
 
-use ipmi_proto::ops::sensors::{read_all, FactorsCache};
+use ipmi_proto::ops::sensors::{read_all_with, FactorsCache, SensorScraper};
 use ipmi_proto::sdr::{ReadPolicy, ReaderStats, SdrCacheKey, SdrReader, SdrRepository};
-use ipmi_proto::sensor::{Interpreter, SensorReport};
+use ipmi_proto::sensor::{Interpreter, ReadOptions, SensorReport};
 use serde::Serialize;
 
 use super::{CliError, ConnectArgs, Format};
@@ -44,6 +45,33 @@ pub struct SensorsArgs {
     /// Print the number of requests sent to stderr.
     #[arg(long)]
     pub stats: bool,
+    /// Read all sensors this many times in one session, revalidating the
+    /// SDR with one Get SDR Repository Info each time (what a long-lived
+    /// exporter does per scrape); the output is the last round's.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
+    /// FreeIPMI reading workarounds, comma-separated:
+    /// ignorescanningdisabled, discretereading, assumebmcowner.
+    #[arg(long, short = 'W', value_delimiter = ',')]
+    pub workaround_flags: Vec<String>,
+}
+
+fn read_options(flags: &[String]) -> Result<ReadOptions, CliError> {
+    let mut o = ReadOptions::default();
+    for f in flags {
+        match f.as_str() {
+            "ignorescanningdisabled" => o.ignore_scanning_disabled = true,
+            "discretereading" => o.discrete_reading = true,
+            "assumebmcowner" => o.assume_bmc_owner = true,
+            other => {
+                return Err(CliError::InvalidArgument(format!(
+                    "unknown workaround flag {other:?} (ignorescanningdisabled, \
+                     discretereading, assumebmcowner)"
+                )))
+            }
+        }
+    }
+    Ok(o)
 }
 
 /// One sensor in `--format json`.
@@ -218,6 +246,7 @@ pub async fn run(args: SensorsArgs) -> Result<(), CliError> {
             .with_rules(&text)
             .map_err(|e| CliError::InvalidArgument(format!("{}: {e}", path.display())))?;
     }
+    let options = read_options(&args.workaround_flags)?;
     let client = args.connect.connect().await?;
     let result = async {
         let (repo, sdr_stats) = match &args.sdr_cache_dir {
@@ -228,9 +257,27 @@ pub async fn run(args: SensorsArgs) -> Result<(), CliError> {
                 (repo, Some(stats))
             }
         };
+        let policy = repo.policy();
+        let repo = Arc::new(repo);
         let mut factors = FactorsCache::default();
-        let reports = read_all(&client, &repo, &mut factors, &interpreter).await?;
-        Ok::<_, SdrError>((reports, sdr_stats, repo.policy()))
+        let mut reports =
+            read_all_with(&client, &repo, &mut factors, &interpreter, &options).await?;
+        let mut scraper = SensorScraper {
+            repository: Some(repo),
+            factors,
+            options,
+        };
+        for round in 2..=args.repeat {
+            let before = client.stats().await.requests;
+            reports = scraper.scrape(&client, &interpreter).await?;
+            if args.stats {
+                eprintln!(
+                    "round {round}: {} requests (1 Get SDR Repository Info + readings)",
+                    client.stats().await.requests - before
+                );
+            }
+        }
+        Ok::<_, SdrError>((reports, sdr_stats, policy))
     }
     .await;
     let stats = client.stats().await;

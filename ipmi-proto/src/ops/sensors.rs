@@ -18,6 +18,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::client::Client;
 use crate::codec::Codec;
@@ -27,10 +28,14 @@ use crate::commands::sensor::{
 };
 use crate::commands::Command;
 use crate::error::Error;
+use crate::ops::sdr::{self, SdrError};
 use crate::sdr::{SdrRepository, SensorDef, SensorKind};
 use crate::sensor::conversion::ConversionFactors;
 use crate::sensor::interpret::Interpreter;
-use crate::sensor::reading::{classify_response, describe, evaluate, read_target, SensorReport};
+use crate::sensor::reading::{
+    classify_response_with, describe, evaluate_with, read_target, read_target_with, ReadOptions,
+    SensorReport,
+};
 use crate::types::CompletionCode;
 
 /// Conversion factors of non-linear sensors, per (LUN, sensor number, raw
@@ -132,11 +137,32 @@ pub async fn read_sensor(
     cache: &mut FactorsCache,
     interpreter: &Interpreter,
 ) -> Result<SensorReport, Error> {
-    let lun = match read_target(def) {
+    read_sensor_with(client, def, cache, interpreter, &ReadOptions::default()).await
+}
+
+/// [`read_sensor`] with FreeIPMI's reading workarounds.
+///
+/// # Errors
+/// As [`read_sensor`].
+pub async fn read_sensor_with(
+    client: &Client,
+    def: &SensorDef,
+    cache: &mut FactorsCache,
+    interpreter: &Interpreter,
+    options: &ReadOptions,
+) -> Result<SensorReport, Error> {
+    let lun = match read_target_with(def, options) {
         Ok(lun) => lun,
         Err(why) => {
             let tf = |raw: u8| cache.get(def, raw);
-            return Ok(evaluate(def, Err(why), None, &tf, interpreter));
+            return Ok(evaluate_with(
+                def,
+                Err(why),
+                None,
+                &tf,
+                interpreter,
+                options,
+            ));
         }
     };
     let cmd = GetSensorReading {
@@ -160,7 +186,7 @@ pub async fn read_sensor(
             )
             .await?;
     }
-    let outcome = match classify_response(resp.completion, &resp.data) {
+    let outcome = match classify_response_with(resp.completion, &resp.data, options) {
         Ok(o) => o,
         Err(e) => {
             let tf = |raw: u8| cache.get(def, raw);
@@ -169,19 +195,22 @@ pub async fn read_sensor(
             return Ok(report);
         }
     };
+    let wants_value = def.kind() == SensorKind::Threshold
+        || (options.discrete_reading && def.kind() == SensorKind::Discrete);
     let factors = match (&outcome, def.conversion) {
-        (Ok(r), Some(c)) if c.is_non_linear() && def.kind() == SensorKind::Threshold => {
+        (Ok(r), Some(c)) if c.is_non_linear() && wants_value => {
             reading_factors(client, def, r.raw, cache).await?
         }
         _ => None,
     };
     let tf = |raw: u8| cache.get(def, raw);
-    Ok(evaluate(
+    Ok(evaluate_with(
         def,
         outcome.as_ref().map_err(|w| *w),
         factors.as_ref(),
         &tf,
         interpreter,
+        options,
     ))
 }
 
@@ -198,11 +227,74 @@ pub async fn read_all(
     cache: &mut FactorsCache,
     interpreter: &Interpreter,
 ) -> Result<Vec<SensorReport>, Error> {
+    read_all_with(client, repo, cache, interpreter, &ReadOptions::default()).await
+}
+
+/// [`read_all`] with FreeIPMI's reading workarounds.
+///
+/// # Errors
+/// As [`read_all`].
+pub async fn read_all_with(
+    client: &Client,
+    repo: &SdrRepository,
+    cache: &mut FactorsCache,
+    interpreter: &Interpreter,
+    options: &ReadOptions,
+) -> Result<Vec<SensorReport>, Error> {
     let mut out = Vec::with_capacity(repo.sensors().len());
     for def in repo.sensors() {
-        out.push(read_sensor(client, def, cache, interpreter).await?);
+        out.push(read_sensor_with(client, def, cache, interpreter, options).await?);
     }
     Ok(out)
+}
+
+/// What a long-lived exporter keeps per BMC between scrapes: the SDR
+/// repository (possibly shared with identical BMCs), the factors of
+/// non-linear sensors and the reading workarounds.
+///
+/// [`SensorScraper::scrape`] costs one Get SDR Repository Info (the
+/// revalidation) plus one Get Sensor Reading per readable sensor once the
+/// repository is cached; the repository is downloaded again only when its
+/// timestamps change.
+#[derive(Debug, Clone, Default)]
+pub struct SensorScraper {
+    /// The cached repository.
+    pub repository: Option<Arc<SdrRepository>>,
+    /// Factors of non-linear sensors.
+    pub factors: FactorsCache,
+    /// Reading workarounds.
+    pub options: ReadOptions,
+}
+
+impl SensorScraper {
+    /// A scraper with nothing cached.
+    pub fn new(options: ReadOptions) -> Self {
+        Self {
+            repository: None,
+            factors: FactorsCache::default(),
+            options,
+        }
+    }
+
+    /// Revalidates (or downloads) the repository, then reads every sensor.
+    ///
+    /// # Errors
+    /// [`SdrError`] for transport failures and repositories that cannot be
+    /// read.
+    pub async fn scrape(
+        &mut self,
+        client: &Client,
+        interpreter: &Interpreter,
+    ) -> Result<Vec<SensorReport>, SdrError> {
+        if let Some(newer) = sdr::refresh(client, self.repository.as_deref()).await? {
+            self.repository = Some(Arc::new(newer));
+            self.factors = FactorsCache::default();
+        }
+        let Some(repo) = self.repository.clone() else {
+            return Ok(Vec::new());
+        };
+        Ok(read_all_with(client, &repo, &mut self.factors, interpreter, &self.options).await?)
+    }
 }
 
 /// Get Sensor Thresholds of a threshold sensor (the BMC's current values;

@@ -25,7 +25,8 @@ pub use conversion::{AnalogFormat, Conversion, ConversionFactors, Linearization}
 pub use events::Threshold;
 pub use interpret::{Interpreter, RuleError};
 pub use reading::{
-    classify_response, describe, evaluate, read_target, ReadingError, SensorReport, Unavailable,
+    classify_response, classify_response_with, describe, evaluate, evaluate_with, read_target,
+    read_target_with, ReadOptions, ReadingError, SensorReport, Unavailable,
 };
 pub use units::SensorUnits;
 

@@ -62,18 +62,39 @@ impl std::fmt::Display for Unavailable {
     }
 }
 
+/// FreeIPMI's workarounds that change how sensors are read (§C.1 of the
+/// protocol notes; FreeIPMI `-W` flags of the same names). All off by
+/// default, as in FreeIPMI.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ReadOptions {
+    /// `ignorescanningdisabled`: use the reading even when Get Sensor
+    /// Reading says scanning is disabled (Dell PE 2900/2950, R410, R610).
+    pub ignore_scanning_disabled: bool,
+    /// `discretereading`: also convert the analog reading of discrete
+    /// sensors whose full record has an analog format (HP DL380 G7).
+    pub discrete_reading: bool,
+    /// `assumebmcowner`: read sensors the SDR assigns to another controller
+    /// from the BMC (HP DL140, Fujitsu RX300).
+    pub assume_bmc_owner: bool,
+}
+
 /// Whether Get Sensor Reading should be sent for a sensor, and where.
 ///
 /// `Ok(lun)` to send it to the BMC with that LUN; `Err(reason)` when the
 /// sensor cannot be read directly.
 pub fn read_target(def: &SensorDef) -> Result<u8, Unavailable> {
+    read_target_with(def, &ReadOptions::default())
+}
+
+/// [`read_target`] with workarounds.
+pub fn read_target_with(def: &SensorDef, options: &ReadOptions) -> Result<u8, Unavailable> {
     if def.kind() == SensorKind::EventOnly {
         return Err(Unavailable::EventOnly);
     }
-    if def.owner.is_software() {
+    if def.owner.is_software() && !options.assume_bmc_owner {
         return Err(Unavailable::SoftwareOwned);
     }
-    if !def.owner.is_bmc() {
+    if !def.owner.is_bmc() && !options.assume_bmc_owner {
         return Err(Unavailable::NeedsBridging {
             owner_id: def.owner.owner_id,
             channel: def.owner.channel,
@@ -105,16 +126,30 @@ pub fn classify_response(
     completion: CompletionCode,
     data: &[u8],
 ) -> Result<Result<SensorReading, Unavailable>, ReadingError> {
+    classify_response_with(completion, data, &ReadOptions::default())
+}
+
+/// [`classify_response`] with workarounds.
+///
+/// # Errors
+/// As [`classify_response`].
+pub fn classify_response_with(
+    completion: CompletionCode,
+    data: &[u8],
+    options: &ReadOptions,
+) -> Result<Result<SensorReading, Unavailable>, ReadingError> {
     match completion {
         CompletionCode::Ok => {
             let r = SensorReading::from_bytes(data).map_err(ReadingError::Malformed)?;
-            Ok(if !r.scanning_enabled {
-                Err(Unavailable::ScanningDisabled)
-            } else if r.unavailable {
-                Err(Unavailable::ReadingUnavailable)
-            } else {
-                Ok(r)
-            })
+            Ok(
+                if !r.scanning_enabled && !options.ignore_scanning_disabled {
+                    Err(Unavailable::ScanningDisabled)
+                } else if r.unavailable {
+                    Err(Unavailable::ReadingUnavailable)
+                } else {
+                    Ok(r)
+                },
+            )
         }
         CompletionCode::NotPresent
         | CompletionCode::IllegalForType
@@ -264,6 +299,25 @@ pub fn evaluate(
     threshold_factors: &dyn Fn(u8) -> Option<ConversionFactors>,
     interpreter: &Interpreter,
 ) -> SensorReport {
+    evaluate_with(
+        def,
+        reading,
+        factors,
+        threshold_factors,
+        interpreter,
+        &ReadOptions::default(),
+    )
+}
+
+/// [`evaluate`] with workarounds.
+pub fn evaluate_with(
+    def: &SensorDef,
+    reading: Result<&SensorReading, Unavailable>,
+    factors: Option<&ConversionFactors>,
+    threshold_factors: &dyn Fn(u8) -> Option<ConversionFactors>,
+    interpreter: &Interpreter,
+    options: &ReadOptions,
+) -> SensorReport {
     let mut report = describe(def, threshold_factors);
     let r = match reading {
         Ok(r) => r,
@@ -304,6 +358,15 @@ pub fn evaluate(
                 .collect();
             report.event_bitmask = Some(bits);
             report.state = interpreter.state(def.event_reading_type, def.sensor_type, bits);
+            if options.discrete_reading {
+                if let Some(conv) = def.conversion {
+                    report.reading = match factors {
+                        Some(f) if conv.is_non_linear() => conv.convert_with(r.raw, f),
+                        _ => conv.convert(r.raw),
+                    };
+                    report.unit = def.units.and_then(|u| u.abbreviation());
+                }
+            }
         }
         SensorKind::EventOnly | SensorKind::Other => {
             report.event_bitmask = Some(r.state_bits());
@@ -426,6 +489,43 @@ mod tests {
         let rep = evaluate(d, Ok(&r), None, &no_factors, &Interpreter::default());
         assert_eq!(rep.state, Some(SensorState::Nominal));
         assert_eq!(rep.event_text(), "'OK'");
+    }
+
+    #[test]
+    fn workarounds() {
+        let opts = ReadOptions {
+            ignore_scanning_disabled: true,
+            discrete_reading: true,
+            assume_bmc_owner: true,
+        };
+        // ignorescanningdisabled: the reading is used.
+        let r = classify_response_with(CompletionCode::Ok, &hex("04 80 c3"), &opts).unwrap();
+        assert_eq!(r.map(|r| r.raw), Ok(4));
+        assert_eq!(
+            classify_response_with(CompletionCode::Ok, &hex("04 a0"), &opts).unwrap(),
+            Err(Unavailable::ReadingUnavailable)
+        );
+        // assumebmcowner: other owners are read from the BMC.
+        let mut d = def(NIC1)[0].clone();
+        d.owner.owner_id = 0x2c;
+        assert_eq!(read_target_with(&d, &opts), Ok(1));
+        // discretereading: a discrete sensor's analog reading (HP style:
+        // full record, percent unit, 6Fh states).
+        let mut d = def(FAN3)[0].clone();
+        d.event_reading_type = 0x6f;
+        d.reading_mask = 0x7fff;
+        let r = SensorReading::from_bytes(&hex("05 c0 01 00")).unwrap();
+        let plain = evaluate(&d, Ok(&r), None, &no_factors, &Interpreter::default());
+        assert_eq!((plain.reading, plain.unit.as_deref()), (None, None));
+        let hp = evaluate_with(
+            &d,
+            Ok(&r),
+            None,
+            &no_factors,
+            &Interpreter::default(),
+            &opts,
+        );
+        assert_eq!((hp.reading, hp.unit.as_deref()), (Some(600.0), Some("RPM")));
     }
 
     #[test]
