@@ -112,7 +112,14 @@ pub async fn run(
         CollectorName::Chassis => chassis::collect(client, out).await,
         CollectorName::Sel => sel::collect(client, out).await,
         CollectorName::SelEvents => {
-            sel_events::collect(client, module, &mut cache.sel_events, out).await
+            sel_events::collect(
+                client,
+                module,
+                &mut cache.sensors,
+                &mut cache.sel_events,
+                out,
+            )
+            .await
         }
         CollectorName::SmLanMode => sm_lan_mode::collect(client, out).await,
         CollectorName::Fru => fru::collect(client, &mut cache.fru, out).await,

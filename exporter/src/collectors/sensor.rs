@@ -158,11 +158,11 @@ pub(crate) fn emit(r: &SensorReport, out: &mut MetricSet) {
     }
 }
 
-pub(super) async fn collect(
+/// Makes sure the cached SDR repository is there and current enough
+/// (downloaded once, revalidated at most every [`REVALIDATE_EVERY`]).
+pub(crate) async fn ensure_repository(
     client: &Client,
-    module: &ResolvedModule,
     cache: &mut SensorCache,
-    out: &mut MetricSet,
 ) -> Result<(), CollectError> {
     let due = cache
         .checked
@@ -185,6 +185,23 @@ pub(super) async fn collect(
     } else {
         cache.hits = cache.hits.saturating_add(1);
     }
+    Ok(())
+}
+
+impl SensorCache {
+    /// The cached SDR repository, if downloaded.
+    pub(crate) fn repository(&self) -> Option<&SdrRepository> {
+        self.repo.as_ref()
+    }
+}
+
+pub(super) async fn collect(
+    client: &Client,
+    module: &ResolvedModule,
+    cache: &mut SensorCache,
+    out: &mut MetricSet,
+) -> Result<(), CollectError> {
+    ensure_repository(client, cache).await?;
     let interpreter = cache
         .interpreter
         .get_or_insert_with(Interpreter::freeipmi_defaults);

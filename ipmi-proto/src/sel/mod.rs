@@ -27,6 +27,7 @@
 
 pub mod cursor;
 pub mod describe;
+pub mod sdr_lookup;
 pub mod tables;
 pub mod time;
 
