@@ -67,7 +67,7 @@ pub struct TargetCache {
     /// The sel-events collector's incremental reader.
     pub(crate) sel_events: sel_events::SelEventsCache,
     /// The fru collector's inventory (read once per session).
-    pub(crate) fru: Option<Vec<(String, String, String)>>,
+    pub(crate) fru: Option<fru::FruLabels>,
 }
 
 impl TargetCache {
@@ -122,6 +122,6 @@ pub async fn run(
             .await
         }
         CollectorName::SmLanMode => sm_lan_mode::collect(client, out).await,
-        CollectorName::Fru => fru::collect(client, &mut cache.fru, out).await,
+        CollectorName::Fru => fru::collect(client, &mut cache.sensors, &mut cache.fru, out).await,
     }
 }
