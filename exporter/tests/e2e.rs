@@ -480,3 +480,61 @@ fn same_series_as_the_go_exporter_on_the_same_simulator() {
     }
     assert!(problems.is_empty(), "{problems:#?}\n{body}");
 }
+
+#[test]
+fn sel_events_and_fru_agree_with_freeipmi() {
+    let golden = include_str!("../../tests/fixtures/exporter/freeipmi-sel-events-tests-sim.csv");
+    let mut by_state = std::collections::BTreeMap::<String, f64>::new();
+    let mut critical_intrusions = 0.0;
+    for line in golden.lines() {
+        let f: Vec<&str> = line.split(',').collect();
+        if f.len() != 7 {
+            continue;
+        }
+        *by_state.entry(f[5].to_string()).or_default() += 1.0;
+        if f[6].starts_with("General Chassis Intrusion") {
+            critical_intrusions += 1.0;
+        }
+    }
+    let sim = Simulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.yml");
+    std::fs::write(
+        &cfg,
+        "modules:\n  default:\n    user: admin\n    pass: password\n    collectors: [sel-events, fru]\n    sel_events:\n    - name: intrusion\n      regex: \"^General Chassis Intrusion\"\n",
+    )
+    .unwrap();
+    let ex = start(Some(&cfg), Default::default());
+    let (_, body) = http(
+        ex.addr,
+        "GET",
+        &format!("/ipmi?target={}", sim.target()),
+        &[],
+    );
+    assert_eq!(
+        value(&body, "ipmi_up{collector=\"sel-events\"}"),
+        Some(1.0),
+        "{body}"
+    );
+    for (state, n) in &by_state {
+        assert_eq!(
+            value(
+                &body,
+                &format!("ipmi_sel_events_count_by_state{{state=\"{state}\"}}")
+            ),
+            Some(*n),
+            "state {state}\n{body}"
+        );
+    }
+    assert_eq!(
+        value(&body, "ipmi_sel_events_count_by_name{name=\"intrusion\"}"),
+        Some(critical_intrusions)
+    );
+    assert_eq!(
+        value(&body, "ipmi_up{collector=\"fru\"}"),
+        Some(1.0),
+        "{body}"
+    );
+    assert!(body.contains("product_name=\"PowerEdge R650\""), "{body}");
+    promtool_check(&body);
+}
