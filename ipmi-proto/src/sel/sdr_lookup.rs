@@ -8,7 +8,7 @@ use super::GeneratorId;
 
 /// The sensor an event came from: same owner (slave address or software
 /// ID), LUN and sensor number.
-fn find<'a>(repo: &'a SdrRepository, generator: GeneratorId, number: u8) -> Option<&'a SensorDef> {
+fn find(repo: &SdrRepository, generator: GeneratorId, number: u8) -> Option<&SensorDef> {
     repo.sensors().iter().find(|d| {
         d.number == number && d.owner.owner_id == generator.owner && d.owner.lun == generator.lun
     })
