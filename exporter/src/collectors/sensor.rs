@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use ipmi_proto::client::Client;
 use ipmi_proto::ops::sdr::{refresh, SdrError};
-use ipmi_proto::ops::sensors::{read_sensor, FactorsCache};
+use ipmi_proto::ops::sensors::{read_sensor_with, FactorsCache};
 use ipmi_proto::sdr::SdrRepository;
-use ipmi_proto::sensor::{Interpreter, SensorReport};
+use ipmi_proto::sensor::{Interpreter, ReadOptions, SensorReport};
 
 use super::CollectError;
 use crate::config::ResolvedModule;
@@ -208,6 +208,12 @@ pub(super) async fn collect(
     let Some(repo) = &cache.repo else {
         return Err(CollectError::Unsupported("no SDR repository".into()));
     };
+    // FreeIPMI's reading workarounds, from workaround_flags / -W.
+    let options = ReadOptions {
+        ignore_scanning_disabled: module.workarounds.ignore_scanning_disabled,
+        discrete_reading: module.workarounds.discrete_reading,
+        assume_bmc_owner: module.workarounds.assume_bmc_owner,
+    };
     for def in repo.sensors() {
         // FreeIPMI (without --shared-sensors) reports a shared record once:
         // its first sensor, under the record's own name.
@@ -215,7 +221,8 @@ pub(super) async fn collect(
         if shared && def.share_index > 0 {
             continue;
         }
-        let mut report = read_sensor(client, def, &mut cache.factors, interpreter).await?;
+        let mut report =
+            read_sensor_with(client, def, &mut cache.factors, interpreter, &options).await?;
         if shared {
             if let Some(base) = cache.base_names.get(&def.record_id) {
                 report.name.clone_from(base);
