@@ -16,56 +16,6 @@
 use super::describe::EventState;
 use super::describe::EventState::{Critical as C, Nominal as N, Warning as W};
 
-/// Sensor type names as FreeIPMI prints them (`ipmi-sel` "Type" column),
-/// indexed by sensor type code 00h–2Ch (IPMI v2.0 Table 42-3).
-const FREEIPMI_SENSOR_TYPES: [&str; 0x2d] = [
-    "Reserved",
-    "Temperature",
-    "Voltage",
-    "Current",
-    "Fan",
-    "Physical Security",
-    "Platform Security Violation Attempt",
-    "Processor",
-    "Power Supply",
-    "Power Unit",
-    "Cooling Device",
-    "Other Units Based Sensor",
-    "Memory",
-    "Drive Slot",
-    "POST Memory Resize",
-    "System Firmware Progress",
-    "Event Logging Disabled",
-    "Watchdog 1",
-    "System Event",
-    "Critical Interrupt",
-    "Button/Switch",
-    "Module/Board",
-    "Microcontroller/Coprocessor",
-    "Add In Card",
-    "Chassis",
-    "Chip Set",
-    "Other Fru",
-    "Cable/Interconnect",
-    "Terminator",
-    "System Boot Initiated",
-    "Boot Error",
-    "OS Boot",
-    "OS Critical Stop",
-    "Slot/Connector",
-    "System ACPI Power State",
-    "Watchdog 2",
-    "Platform Alert",
-    "Entity Presence",
-    "Monitor ASIC/IC",
-    "LAN",
-    "Management Subsystem Health",
-    "Battery",
-    "Session Audit",
-    "Version Change",
-    "FRU State",
-];
-
 /// Sensor type names as `ipmitool` prints them (`sel elist` sensor
 /// column), indexed by sensor type code 00h–2Ch.
 const IPMITOOL_SENSOR_TYPES: [&str; 0x2d] = [
@@ -117,11 +67,12 @@ const IPMITOOL_SENSOR_TYPES: [&str; 0x2d] = [
 ];
 
 /// The FreeIPMI name of sensor type `code`: the Table 42-3 name,
-/// "OEM Reserved" for C0h–FFh, `None` for other reserved codes.
+/// "OEM Reserved" for C0h–FFh, `None` for other reserved codes. The names
+/// are the sensor module's ([`crate::sensor::types::sensor_type_name`]).
 pub fn sensor_type_name(code: u8) -> Option<&'static str> {
-    match code {
-        0xc0..=0xff => Some("OEM Reserved"),
-        c => FREEIPMI_SENSOR_TYPES.get(usize::from(c)).copied(),
+    match crate::sensor::types::sensor_type_name(code) {
+        "Unrecognized" => None,
+        name => Some(name),
     }
 }
 
