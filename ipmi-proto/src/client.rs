@@ -583,13 +583,25 @@ impl Client {
         skip_capabilities: bool,
     ) -> Result<Session, Error> {
         let mut hs = Handshake::new(config, handshake_random());
-        let started = Instant::now();
-        let attempts = self.options.retries.saturating_add(1);
-        let mut datagram = if skip_capabilities {
+        let first = if skip_capabilities {
             hs.start_at_open_session()
         } else {
             hs.start()
         };
+        self.drive(state, &mut hs, first).await
+    }
+
+    /// Runs a handshake to its end: sends, waits, retransmits (or restarts)
+    /// on timeouts, ignores unrelated datagrams.
+    async fn drive<H: HandshakeDriver>(
+        &self,
+        state: &mut State,
+        hs: &mut H,
+        first: Vec<u8>,
+    ) -> Result<Session, Error> {
+        let started = Instant::now();
+        let attempts = self.options.retries.saturating_add(1);
+        let mut datagram = first;
         let mut attempt = 0u32;
         loop {
             state.route.send(&datagram).await?;
@@ -602,14 +614,14 @@ impl Client {
                 };
                 let bytes = received.ok_or(Error::SessionClosed)?;
                 state.stats.datagrams_received = state.stats.datagrams_received.saturating_add(1);
-                match hs.handle_datagram(&bytes) {
+                match hs.handle(&bytes) {
                     Ok(HandshakeEvent::Ignored) => {
                         state.stats.dropped = state.stats.dropped.saturating_add(1);
                     }
                     Ok(HandshakeEvent::Send(d)) => break Some(d),
                     Ok(HandshakeEvent::Established(session)) => return Ok(*session),
                     Err(e) => {
-                        if let Some(abort) = hs.abort_datagram() {
+                        if let Some(abort) = hs.abort() {
                             let _ = state.route.send(&abort).await;
                         }
                         return Err(e.into());
@@ -624,17 +636,9 @@ impl Client {
                 None => {
                     attempt += 1;
                     if attempt >= attempts {
-                        return Err(Error::Timeout {
-                            what: stage_name(hs.stage()),
-                            elapsed: started.elapsed(),
-                            attempts,
-                        });
+                        return Err(hs.timed_out(started.elapsed(), attempts));
                     }
-                    datagram = if hs.stage() == Stage::AuthCapabilities {
-                        hs.retransmit()
-                    } else {
-                        hs.restart(handshake_random())
-                    };
+                    datagram = hs.next_attempt();
                 }
             }
         }
@@ -652,51 +656,73 @@ impl Client {
             rq_seq: rand::random(),
         };
         let mut hs = Lan15Handshake::new(config, self.options.lan15_auth, random);
-        let started = Instant::now();
-        let attempts = self.options.retries.saturating_add(1);
-        let mut datagram = hs.start();
-        let mut attempt = 0u32;
-        loop {
-            state.route.send(&datagram).await?;
-            state.stats.datagrams_sent = state.stats.datagrams_sent.saturating_add(1);
-            let deadline = Instant::now() + retry_timeout(self.options.timeout, attempt);
-            let next = loop {
-                let Ok(received) = tokio::time::timeout_at(deadline, state.route.recv()).await
-                else {
-                    break None;
-                };
-                let bytes = received.ok_or(Error::SessionClosed)?;
-                state.stats.datagrams_received = state.stats.datagrams_received.saturating_add(1);
-                match hs.handle_datagram(&bytes)? {
-                    HandshakeEvent::Ignored => {
-                        state.stats.dropped = state.stats.dropped.saturating_add(1);
-                    }
-                    HandshakeEvent::Send(d) => break Some(d),
-                    HandshakeEvent::Established(session) => return Ok(*session),
-                }
-            };
-            match next {
-                Some(d) => {
-                    datagram = d;
-                    attempt = 0;
-                }
-                None => {
-                    attempt += 1;
-                    if attempt >= attempts {
-                        if hs.stage() == Stage::Rakp2 {
-                            // The BMC answered the challenge, so it is
-                            // reachable: a silent activation is a refused one.
-                            return Err(HandshakeError::Lan15AuthFailed.into());
-                        }
-                        return Err(Error::Timeout {
-                            what: lan15_stage_name(hs.stage()),
-                            elapsed: started.elapsed(),
-                            attempts,
-                        });
-                    }
-                    datagram = hs.retransmit();
-                }
-            }
+        let first = hs.start();
+        self.drive(state, &mut hs, first).await
+    }
+}
+
+/// What [`Client::drive`] needs of a handshake state machine.
+trait HandshakeDriver {
+    fn handle(&mut self, bytes: &[u8]) -> Result<HandshakeEvent, HandshakeError>;
+    /// The datagram for the next attempt after a timeout.
+    fn next_attempt(&mut self) -> Vec<u8>;
+    /// A datagram telling the BMC the attempt is over, if any.
+    fn abort(&self) -> Option<Vec<u8>>;
+    /// The error once every attempt timed out.
+    fn timed_out(&self, elapsed: Duration, attempts: u32) -> Error;
+}
+
+impl HandshakeDriver for Handshake {
+    fn handle(&mut self, bytes: &[u8]) -> Result<HandshakeEvent, HandshakeError> {
+        self.handle_datagram(bytes)
+    }
+
+    fn next_attempt(&mut self) -> Vec<u8> {
+        // A capabilities request may simply be repeated; an RMCP+ step
+        // restarts from Open Session with new random values.
+        if self.stage() == Stage::AuthCapabilities {
+            self.retransmit()
+        } else {
+            self.restart(handshake_random())
+        }
+    }
+
+    fn abort(&self) -> Option<Vec<u8>> {
+        self.abort_datagram()
+    }
+
+    fn timed_out(&self, elapsed: Duration, attempts: u32) -> Error {
+        Error::Timeout {
+            what: stage_name(self.stage()),
+            elapsed,
+            attempts,
+        }
+    }
+}
+
+impl HandshakeDriver for Lan15Handshake {
+    fn handle(&mut self, bytes: &[u8]) -> Result<HandshakeEvent, HandshakeError> {
+        self.handle_datagram(bytes)
+    }
+
+    fn next_attempt(&mut self) -> Vec<u8> {
+        self.retransmit()
+    }
+
+    fn abort(&self) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn timed_out(&self, elapsed: Duration, attempts: u32) -> Error {
+        if self.stage() == Stage::Rakp2 {
+            // The BMC answered the challenge, so it is reachable: a silent
+            // activation is a refused one.
+            return HandshakeError::Lan15AuthFailed.into();
+        }
+        Error::Timeout {
+            what: lan15_stage_name(self.stage()),
+            elapsed,
+            attempts,
         }
     }
 }
