@@ -243,6 +243,18 @@ pub async fn resolve_target(target: &str) -> Result<SocketAddr, Error> {
     })
 }
 
+/// The Close Session request for `session` (IPMI v2.0 §22.19).
+fn close_datagram(session: &mut Session) -> Vec<u8> {
+    let rq = session.next_rq_seq();
+    let req = IpmiRequest::to_bmc(
+        CloseSession::NETFN,
+        CloseSession::CMD,
+        rq,
+        CloseSession::new(session.bmc_session_id()).to_bytes(),
+    );
+    session.encode_request(&req, random_iv())
+}
+
 fn random_iv() -> [u8; 16] {
     rand::random()
 }
@@ -370,16 +382,7 @@ impl Client {
         let Some(mut session) = state.session.take() else {
             return;
         };
-        let id = session.bmc_session_id();
-        let rq = session.next_rq_seq();
-        let req = IpmiRequest::to_bmc(
-            CloseSession::NETFN,
-            CloseSession::CMD,
-            rq,
-            CloseSession::new(id).to_bytes(),
-        );
-        let datagram = session.encode_request(&req, random_iv());
-        if state.route.send(&datagram).await.is_ok() {
+        if state.route.send(&close_datagram(&mut session)).await.is_ok() {
             // Some BMCs never answer Close Session: wait briefly, at most once.
             let wait = self.options.timeout.min(Duration::from_millis(250));
             let _ = tokio::time::timeout(wait, state.route.recv()).await;
@@ -482,17 +485,7 @@ impl Client {
 
     async fn close_locked(&self, state: &mut State) {
         if let Some(mut session) = state.session.take() {
-            let rq = session.next_rq_seq();
-            let req = IpmiRequest::to_bmc(
-                CloseSession::NETFN,
-                CloseSession::CMD,
-                rq,
-                CloseSession::new(session.bmc_session_id()).to_bytes(),
-            );
-            let _ = state
-                .route
-                .send(&session.encode_request(&req, random_iv()))
-                .await;
+            let _ = state.route.send(&close_datagram(&mut session)).await;
         }
     }
 
@@ -751,16 +744,7 @@ impl Drop for Client {
         // the slot now rather than after its inactivity timeout.
         let state = self.state.get_mut();
         if let Some(mut session) = state.session.take() {
-            let rq = session.next_rq_seq();
-            let req = IpmiRequest::to_bmc(
-                CloseSession::NETFN,
-                CloseSession::CMD,
-                rq,
-                CloseSession::new(session.bmc_session_id()).to_bytes(),
-            );
-            let _ = state
-                .route
-                .try_send(&session.encode_request(&req, random_iv()));
+            let _ = state.route.try_send(&close_datagram(&mut session));
         }
     }
 }
