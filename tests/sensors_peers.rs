@@ -192,8 +192,6 @@ fn ipmi_sensors(bmc: &VirtualBmc, extra: &[&str]) -> String {
         "password",
         "-D",
         "LAN_2_0",
-        "-l",
-        "ADMIN",
         "--session-timeout",
         "10000",
         "--retransmission-timeout",

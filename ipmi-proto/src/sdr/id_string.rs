@@ -99,7 +99,7 @@ impl IdString {
             .map(|c| {
                 let c = c.to_ascii_uppercase();
                 match u8::try_from(u32::from(c)) {
-                    Ok(b @ 0x20..=0x5f) => b - 0x20,
+                    Ok(b @ 0x20..=0x5f) => b.saturating_sub(0x20),
                     _ => b'?' - 0x20,
                 }
             })
@@ -173,7 +173,11 @@ impl IdString {
                         codes.push((b(1) >> 4) | ((b(2) & 0x03) << 4));
                         codes.push(b(2) >> 2);
                     }
-                    out.extend(codes.into_iter().map(|c| char::from(c + 0x20)));
+                    out.extend(
+                        codes
+                            .into_iter()
+                            .map(|c| char::from(c.saturating_add(0x20))),
+                    );
                 }
                 out
             }
