@@ -382,7 +382,12 @@ impl Client {
         let Some(mut session) = state.session.take() else {
             return;
         };
-        if state.route.send(&close_datagram(&mut session)).await.is_ok() {
+        if state
+            .route
+            .send(&close_datagram(&mut session))
+            .await
+            .is_ok()
+        {
             // Some BMCs never answer Close Session: wait briefly, at most once.
             let wait = self.options.timeout.min(Duration::from_millis(250));
             let _ = tokio::time::timeout(wait, state.route.recv()).await;

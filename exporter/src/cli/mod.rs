@@ -133,7 +133,7 @@ impl From<PrivilegeArg> for PrivilegeLevel {
 /// The connection flags shared by every command that talks to a BMC.
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
-    /// The BMC: HOST, HOST:PORT, [IPV6]:PORT (default port 623).
+    /// The BMC: HOST or HOST:PORT; an IPv6 address with a port goes in brackets (default port 623).
     #[arg(long, short = 'H')]
     pub target: String,
     /// User name.

@@ -11,7 +11,7 @@ use super::CliError;
 /// Arguments of `virtual-bmc`.
 #[derive(Debug, Args)]
 pub struct VirtualBmcArgs {
-    /// Address to listen on, e.g. 127.0.0.1:9623 or [::1]:623.
+    /// Address to listen on, e.g. `127.0.0.1:9623` or `[::1]:623`.
     #[arg(long, default_value = "127.0.0.1:9623")]
     pub listen: SocketAddr,
     /// Replace the built-in users by one administrator with this name.

@@ -495,7 +495,7 @@ impl SystemEvent {
     }
 
     /// The sensor name column of `ipmi-sel`: the SDR name or
-    /// "Sensor #<decimal number>".
+    /// "Sensor #`<decimal number>`".
     pub fn freeipmi_name(&self, sensors: &dyn SensorLookup) -> String {
         sensors
             .sensor_name(self.generator, self.sensor_number)

@@ -1,7 +1,7 @@
 //! Bytes ⇄ typed messages for everything that crosses the LAN.
 //!
 //! Every message here is a plain struct implementing [`Codec`](crate::Codec):
-//! `decode` reads through the bounded [`Reader`](crate::Reader) and never
+//! `decode` reads through the bounded [`crate::Reader`] and never
 //! panics on hostile input, `encode` never fails. Nothing in this module holds
 //! keys or state: integrity codes and encryption are applied by
 //! [`session`](crate::session), which uses the framing helpers here.

@@ -176,7 +176,7 @@ pub struct Rakp1 {
     pub bmc_session_id: u32,
     /// Rm, the remote console's random number.
     pub console_random: [u8; 16],
-    /// ROLEm: requested privilege [3:0] plus the lookup bit [4]
+    /// ROLEm: requested privilege `[3:0]` plus the lookup bit `[4]`
     /// ([`NAME_ONLY_LOOKUP`]); the whole byte enters the HMACs.
     pub role: u8,
     /// User name, 0–16 bytes, no padding.
