@@ -7,109 +7,15 @@
 //! artifact message; `IPMI_EXPORTER_BIN` overrides that.  A failed build
 //! fails the tests.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::process::Output;
 use std::time::{Duration, Instant};
 
+use ipmi_test_support::exporter_bin::{describe_exporter as describe, run_exporter};
 use ipmi_test_support::Simulator;
-
-/// Path of the `ipmi_exporter` executable, built on first use.
-fn exporter() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(bin) = std::env::var_os("IPMI_EXPORTER_BIN") {
-            let bin = PathBuf::from(bin);
-            assert!(
-                bin.is_file(),
-                "IPMI_EXPORTER_BIN={} is not a file",
-                bin.display()
-            );
-            return bin;
-        }
-        build_exporter()
-    })
-}
-
-fn build_exporter() -> PathBuf {
-    let cargo = std::env::var_os("CARGO")
-        .or_else(|| option_env!("CARGO").map(Into::into))
-        .unwrap_or_else(|| "cargo".into());
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
-    let mut cmd = Command::new(&cargo);
-    cmd.args(["build", "--quiet"])
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .args([
-            "-p",
-            "ipmi_exporter",
-            "--bin",
-            "ipmi_exporter",
-            "--message-format=json-render-diagnostics",
-        ]);
-    // Same profile as this test binary (target/<profile>/deps/cli-…).
-    let profile = std::env::current_exe()
-        .ok()
-        .and_then(|exe| {
-            let dir = exe.parent()?.parent()?;
-            Some(dir.file_name()?.to_string_lossy().into_owned())
-        })
-        .unwrap_or_default();
-    if profile == "release" {
-        cmd.arg("--release");
-    }
-    let out = cmd
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cargo:?} to build ipmi_exporter: {e}"));
-    assert!(
-        out.status.success(),
-        "`cargo build -p ipmi_exporter` failed ({}); see the compiler output above",
-        out.status
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|msg| {
-            msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "ipmi_exporter"
-        })
-        .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
-        .unwrap_or_else(|| {
-            panic!("cargo built no ipmi_exporter executable; its messages:\n{stdout}")
-        })
-}
 
 /// Runs `ipmi_exporter ARGS...` (hard limit 30 s, bounded polling).
 fn run(args: &[&str]) -> Output {
-    let mut child = Command::new(exporter())
-        .args(args)
-        .env_remove("IPMI_PASSWORD")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exporter().display()));
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().expect("wait for ipmi_exporter").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("ipmi_exporter {args:?} did not finish within 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    child.wait_with_output().expect("collect output")
-}
-
-fn describe(args: &[&str], out: &Output) -> String {
-    format!(
-        "ipmi_exporter {args:?} exited with {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    run_exporter(args, &[("NO_COLOR", "1")])
 }
 
 /// The system GUID as FreeIPMI prints it (IPMI order: the 16 wire bytes

@@ -7,82 +7,14 @@
 //! `tests/cli.rs`); `IPMI_EXPORTER_BIN` overrides it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use ipmi_proto::bmc::platform::PlatformModel;
-use ipmi_proto::bmc::server::Server;
-use ipmi_proto::bmc::Machine;
-use ipmi_test_support::Simulator;
-
-fn exporter() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(bin) = std::env::var_os("IPMI_EXPORTER_BIN") {
-            return PathBuf::from(bin);
-        }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
-        let mut cmd = Command::new(&cargo);
-        cmd.args(["build", "--quiet", "--manifest-path"])
-            .arg(&manifest)
-            .args([
-                "-p",
-                "ipmi_exporter",
-                "--bin",
-                "ipmi_exporter",
-                "--message-format=json-render-diagnostics",
-            ]);
-        let profile = std::env::current_exe()
-            .ok()
-            .and_then(|exe| Some(exe.parent()?.parent()?.file_name()?.to_owned()))
-            .unwrap_or_default();
-        if profile == "release" {
-            cmd.arg("--release");
-        }
-        let out = cmd.stderr(Stdio::inherit()).output().unwrap();
-        assert!(out.status.success(), "cargo build -p ipmi_exporter failed");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter(|m| {
-                m["reason"] == "compiler-artifact" && m["target"]["name"] == "ipmi_exporter"
-            })
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo built no ipmi_exporter executable")
-    })
-}
+use ipmi_test_support::exporter_bin::{describe_exporter as describe, run_exporter};
+use ipmi_test_support::{Simulator, VirtualBmc};
 
 fn run(args: &[&str]) -> Output {
-    let mut child = Command::new(exporter())
-        .args(args)
-        .env_remove("IPMI_PASSWORD")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("ipmi_exporter {args:?} did not finish within 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn describe(args: &[&str], out: &Output) -> String {
-    format!(
-        "ipmi_exporter {args:?} exited with {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    run_exporter(args, &[])
 }
 
 /// Runs `ipmi_exporter CMD -H target -U admin -P password EXTRA...`, which
@@ -203,65 +135,11 @@ fn fru_against_ipmi_sim() {
     );
 }
 
-/// A virtual BMC served from a background thread (the CLI is another
-/// process); stopped on drop.
-struct VirtualBmc {
-    target: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl VirtualBmc {
-    fn start(platform: PlatformModel) -> Self {
-        let machine = Machine {
-            platform,
-            ..Machine::default()
-        };
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
-                let server = Server::bind(any, machine).await.unwrap();
-                ready_tx.send(server.local_addr().unwrap()).unwrap();
-                tokio::select! {
-                    r = server.run() => panic!("virtual BMC stopped: {r:?}"),
-                    _ = stopped => {}
-                }
-            });
-        });
-        let addr = ready_rx.recv_timeout(Duration::from_secs(10)).unwrap();
-        Self {
-            target: addr.to_string(),
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for VirtualBmc {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let r = t.join();
-            if !std::thread::panicking() {
-                r.unwrap();
-            }
-        }
-    }
-}
-
 #[test]
 fn power_watchdog_chassis_fru_against_the_virtual_bmc() {
     let model = PlatformModel::default();
-    let bmc = VirtualBmc::start(model.clone());
-    let t = &bmc.target;
+    let bmc = VirtualBmc::with_platform(model.clone());
+    let t = &bmc.target();
 
     // The same lines ipmi-dcmi printed for this reading (platform_peers.rs).
     assert_eq!(

@@ -15,135 +15,26 @@
 //! thread; a missing tool fails the test with instructions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
 
 use ipmi_proto::bmc::platform::{DcmiModel, PlatformModel};
-use ipmi_proto::bmc::server::Server;
-use ipmi_proto::bmc::Machine;
 use ipmi_proto::fru::Fru;
+use ipmi_test_support::tools::{
+    describe, freeipmi_admin_args, ipmitool_admin_args, run_limited, tool,
+};
+use ipmi_test_support::VirtualBmc;
 
-/// A virtual BMC served from a background thread; stopped on drop.
-struct VirtualBmc {
-    port: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl VirtualBmc {
-    fn start(platform: PlatformModel) -> Self {
-        let machine = Machine {
-            platform,
-            ..Machine::default()
-        };
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
-                let server = Server::bind(any, machine).await.unwrap();
-                ready_tx.send(server.local_addr().unwrap()).unwrap();
-                tokio::select! {
-                    r = server.run() => panic!("virtual BMC stopped serving: {r:?}"),
-                    _ = stopped => {}
-                }
-            });
-        });
-        let addr = ready_rx.recv_timeout(Duration::from_secs(10)).unwrap();
-        Self {
-            port: addr.port().to_string(),
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for VirtualBmc {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let result = thread.join();
-            if !std::thread::panicking() {
-                result.unwrap();
-            }
-        }
-    }
-}
-
-/// Finds an executable on PATH or in the sbin directories.
-fn tool(name: &str, package: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from))
-        .map(|d| d.join(name))
-        .find(|c| c.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "`{name}` is not installed: install the Debian package `{package}` \
-                 (or run scripts/test.sh, which installs it)"
-            )
-        })
-}
-
-/// Runs a tool with a hard limit of 30 s.
+/// Runs a tool in UTC with a hard limit of 30 s.
 fn run(program: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .env_remove("IPMI_PASSWORD")
-        .env("TZ", "UTC")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{} {args:?} did not finish within 30 s", program.display());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn describe(args: &[&str], out: &Output) -> String {
-    format!(
-        "{args:?} exited with {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    run_limited(program, args, &[("TZ", "UTC")], Duration::from_secs(30))
 }
 
 /// `ipmitool -I lanplus -C 17 -H 127.0.0.1 -p PORT -U admin -P password ARGS`.
 fn ipmitool(bmc: &VirtualBmc, args: &[&str]) -> Output {
-    let mut all = vec![
-        "-I",
-        "lanplus",
-        "-C",
-        "17",
-        "-H",
-        "127.0.0.1",
-        "-p",
-        &bmc.port,
-        "-U",
-        "admin",
-        "-P",
-        "password",
-        "-N",
-        "1",
-        "-R",
-        "2",
-    ];
+    let port = bmc.port().to_string();
+    let mut all = ipmitool_admin_args(&port);
     all.extend_from_slice(args);
     run(&tool("ipmitool", "ipmitool"), &all)
 }
@@ -156,21 +47,14 @@ fn ipmitool_ok(bmc: &VirtualBmc, args: &[&str]) -> String {
 
 /// A FreeIPMI tool with `-h 127.0.0.1:PORT -u admin -p password -D LAN_2_0`.
 fn freeipmi(bmc: &VirtualBmc, name: &str, args: &[&str]) -> Output {
-    let host = format!("127.0.0.1:{}", bmc.port);
-    let mut all = vec![
-        "-h",
-        &host,
-        "-u",
-        "admin",
-        "-p",
-        "password",
-        "-D",
-        "LAN_2_0",
+    let host = format!("127.0.0.1:{}", bmc.port());
+    let mut all = freeipmi_admin_args(&host);
+    all.extend_from_slice(&[
         "--session-timeout",
         "5000",
         "--retransmission-timeout",
         "500",
-    ];
+    ]);
     all.extend_from_slice(args);
     run(&tool(name, "freeipmi-tools"), &all)
 }
@@ -192,7 +76,7 @@ fn assert_field(text: &str, key: &str, value: &str) {
 
 #[test]
 fn chassis_status_both_tools_and_power_control() {
-    let bmc = VirtualBmc::start(PlatformModel::default());
+    let bmc = VirtualBmc::with_platform(PlatformModel::default());
     let out = ipmitool_ok(&bmc, &["chassis", "status"]);
     for (k, v) in [
         ("System Power", "on"),
@@ -251,7 +135,7 @@ fn chassis_status_both_tools_and_power_control() {
 #[test]
 fn dcmi_power_reading_both_tools() {
     let model = PlatformModel::default();
-    let bmc = VirtualBmc::start(model.clone());
+    let bmc = VirtualBmc::with_platform(model.clone());
     let r = model.dcmi.clone().unwrap().reading;
 
     let out = ipmitool_ok(&bmc, &["dcmi", "power", "reading"]);
@@ -318,7 +202,7 @@ fn dcmi_power_reading_both_tools() {
 fn dcmi_inactive_and_absent() {
     let mut dcmi = DcmiModel::with_watts(150);
     dcmi.reading.measurement_active = false;
-    let bmc = VirtualBmc::start(PlatformModel {
+    let bmc = VirtualBmc::with_platform(PlatformModel {
         dcmi: Some(dcmi),
         ..PlatformModel::default()
     });
@@ -330,7 +214,7 @@ fn dcmi_inactive_and_absent() {
     drop(bmc);
 
     // Without DCMI both tools fail as they do against ipmi_sim.
-    let bmc = VirtualBmc::start(PlatformModel::default().without_dcmi());
+    let bmc = VirtualBmc::with_platform(PlatformModel::default().without_dcmi());
     let args = ["dcmi", "power", "reading"];
     let out = ipmitool(&bmc, &args);
     assert!(
@@ -351,7 +235,7 @@ fn dcmi_inactive_and_absent() {
 #[test]
 fn ipmitool_watchdog() {
     let model = PlatformModel::default();
-    let bmc = VirtualBmc::start(model.clone());
+    let bmc = VirtualBmc::with_platform(model.clone());
     let out = ipmitool_ok(&bmc, &["mc", "watchdog", "get"]);
     let w = model.watchdog;
     assert_field(&out, "Watchdog Timer Use", "SMS/OS (0x44)");
@@ -376,7 +260,7 @@ fn ipmitool_watchdog() {
 #[test]
 fn fru_both_tools() {
     let model = PlatformModel::default();
-    let bmc = VirtualBmc::start(model.clone());
+    let bmc = VirtualBmc::with_platform(model.clone());
     let fru0 = Fru::parse(&model.fru(0).unwrap().image).unwrap();
     let (c, b, p) = (
         fru0.chassis.unwrap(),

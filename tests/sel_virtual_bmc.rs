@@ -15,165 +15,36 @@
     clippy::indexing_slicing
 )]
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use ipmi_proto::bmc::sel::{SelFaults, SelModel};
-use ipmi_proto::bmc::server::{Server, StatsHandle};
 use ipmi_proto::bmc::Machine;
 use ipmi_proto::client::{Client, ClientOptions, Credentials};
 use ipmi_proto::commands::sel::{AddSelEntry, GetSelInfo, SelTime, SetSelTime};
 use ipmi_proto::ops::sel::{read_all, SelReader};
 use ipmi_proto::sel::{NoSensors, SelRecord, SelTimestamp};
 use ipmi_proto::PrivilegeLevel;
+use ipmi_test_support::tools::{freeipmi_admin_args, ipmitool_admin_args, run_ok, tool};
+use ipmi_test_support::VirtualBmc;
 
-/// A virtual BMC served from a background thread; stopped on drop.
-struct VirtualBmc {
-    addr: SocketAddr,
-    #[allow(dead_code)]
-    stats: StatsHandle,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl VirtualBmc {
-    fn start(machine: Machine) -> Self {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            rt.block_on(async move {
-                let any: SocketAddr = "127.0.0.1:0".parse().expect("address");
-                let server = Server::bind(any, machine).await.expect("bind virtual BMC");
-                let addr = server.local_addr().expect("local address");
-                ready_tx
-                    .send((addr, server.stats_handle()))
-                    .expect("test thread waits");
-                tokio::select! {
-                    r = server.run() => panic!("virtual BMC stopped serving: {r:?}"),
-                    _ = stopped => {}
-                }
-            });
-        });
-        let (addr, stats) = ready_rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("virtual BMC did not start");
-        Self {
-            addr,
-            stats,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn port(&self) -> String {
-        self.addr.port().to_string()
-    }
-}
-
-impl Drop for VirtualBmc {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let result = thread.join();
-            if !std::thread::panicking() {
-                result.expect("virtual BMC thread panicked");
-            }
-        }
-    }
-}
-
-fn tool(name: &str, package: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs = std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from));
-    for dir in dirs {
-        let candidate = dir.join(name);
-        if candidate.is_file() {
-            return candidate;
-        }
-    }
-    panic!(
-        "`{name}` is not installed: these tests need it as an independent IPMI client. \
-         Install the Debian package `{package}` (or run scripts/test.sh, which installs it)."
-    )
-}
-
+/// Runs a tool in UTC with a 60 s limit; it must succeed.
 fn run(program: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .env("TZ", "UTC")
-        .env_remove("IPMI_PASSWORD")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().expect("wait for child").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{} {args:?} did not finish within 60 s", program.display());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().expect("collect output");
-    assert!(
-        out.status.success(),
-        "{args:?} exited with {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    run_ok(program, args, &[("TZ", "UTC")], Duration::from_secs(60))
 }
 
 fn ipmitool(bmc: &VirtualBmc, args: &[&str]) -> String {
-    let port = bmc.port();
-    let mut all = vec![
-        "-I",
-        "lanplus",
-        "-C",
-        "17",
-        "-H",
-        "127.0.0.1",
-        "-p",
-        &port,
-        "-U",
-        "admin",
-        "-P",
-        "password",
-        "-N",
-        "1",
-        "-R",
-        "2",
-    ];
+    let port = bmc.port().to_string();
+    let mut all = ipmitool_admin_args(&port);
     all.extend_from_slice(args);
     String::from_utf8_lossy(&run(&tool("ipmitool", "ipmitool"), &all).stdout).into_owned()
 }
 
 fn ipmi_sel(bmc: &VirtualBmc, args: &[&str]) -> String {
     let host = format!("127.0.0.1:{}", bmc.port());
-    let mut all = vec![
-        "-h",
-        &host,
-        "-u",
-        "admin",
-        "-p",
-        "password",
-        "-D",
-        "LAN_2_0",
-        "-l",
-        "ADMIN",
-        "--ignore-sdr-cache",
-    ];
+    let mut all = freeipmi_admin_args(&host);
+    all.extend_from_slice(&["-l", "ADMIN", "--ignore-sdr-cache"]);
     all.extend_from_slice(args);
     String::from_utf8_lossy(&run(&tool("ipmi-sel", "freeipmi-tools"), &all).stdout).into_owned()
 }
@@ -318,7 +189,7 @@ async fn connect(
         ..ClientOptions::default()
     };
     Client::connect(
-        &bmc.addr.to_string(),
+        &bmc.target(),
         Credentials::new(user, password).unwrap(),
         options,
     )

@@ -12,14 +12,14 @@
 //! Each test starts its own simulator; a missing `ipmi_sim` fails them.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 
 use ipmi_proto::client::{Client, ClientOptions, Credentials};
 use ipmi_proto::ops::{sdr, sensors};
 use ipmi_proto::sdr::{ReadPolicy, SdrReader, SdrRepository, SensorKind};
 use ipmi_proto::sensor::{Interpreter, SensorReport, SensorState, Threshold};
+use ipmi_test_support::exporter_bin::exporter;
 use ipmi_test_support::{SimOptions, Simulator};
 use serde_json::Value;
 
@@ -479,53 +479,6 @@ fn warm_read_sees_new_values() {
             .is_none());
         client.close().await;
     });
-}
-
-/// Path of the `ipmi_exporter` executable, built on first use (as
-/// `tests/cli.rs` does).
-fn exporter() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(bin) = std::env::var_os("IPMI_EXPORTER_BIN") {
-            return PathBuf::from(bin);
-        }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
-        let mut cmd = Command::new(&cargo);
-        cmd.args(["build", "--quiet", "--manifest-path"])
-            .arg(&manifest)
-            .args([
-                "-p",
-                "ipmi_exporter",
-                "--bin",
-                "ipmi_exporter",
-                "--message-format=json-render-diagnostics",
-            ]);
-        let profile = std::env::current_exe()
-            .ok()
-            .and_then(|exe| {
-                let dir = exe.parent()?.parent()?;
-                Some(dir.file_name()?.to_string_lossy().into_owned())
-            })
-            .unwrap_or_default();
-        if profile == "release" {
-            cmd.arg("--release");
-        }
-        let out = cmd
-            .stdin(Stdio::null())
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run cargo build");
-        assert!(out.status.success(), "building ipmi_exporter failed");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|m| {
-                m["reason"] == "compiler-artifact" && m["target"]["name"] == "ipmi_exporter"
-            })
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("ipmi_exporter executable")
-    })
 }
 
 fn cli(sim: &Simulator, extra: &[&str]) -> std::process::Output {

@@ -8,190 +8,59 @@
 //! The tools come from the Debian packages `ipmitool` and `freeipmi-tools`;
 //! a missing tool fails the test with instructions.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
 
 use ipmi_proto::bmc::sensors::SensorModel;
-use ipmi_proto::bmc::server::Server;
-use ipmi_proto::bmc::Machine;
 use ipmi_proto::client::{Client, ClientOptions, Credentials};
 use ipmi_proto::ops::{sdr, sensors};
 use ipmi_proto::sdr::ReadPolicy;
 use ipmi_proto::sensor::{Interpreter, SensorReport, Threshold};
+use ipmi_test_support::tools::{freeipmi_admin_args, ipmitool_admin_args, latin1, run_ok, tool};
+use ipmi_test_support::VirtualBmc;
 
-/// A virtual BMC served from a background thread; stopped on drop.
-struct VirtualBmc {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+/// Our own reading of every sensor.
+fn ours(bmc: &VirtualBmc) -> Vec<SensorReport> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let creds = Credentials::new("admin", b"password").expect("credentials");
+        let client = Client::connect(&bmc.target(), creds, ClientOptions::default())
+            .await
+            .expect("session");
+        let repo = sdr::read_repository(&client, ReadPolicy::default())
+            .await
+            .expect("SDR");
+        let mut f = sensors::FactorsCache::default();
+        let r = sensors::read_all(&client, &repo, &mut f, &Interpreter::default())
+            .await
+            .expect("sensors");
+        client.close().await;
+        r
+    })
 }
 
-impl VirtualBmc {
-    fn start(model: SensorModel) -> Self {
-        let machine = Machine {
-            sensors: model,
-            ..Machine::default()
-        };
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            rt.block_on(async move {
-                let any: SocketAddr = "127.0.0.1:0".parse().expect("address");
-                let server = Server::bind(any, machine).await.expect("bind virtual BMC");
-                ready_tx
-                    .send(server.local_addr().expect("local address"))
-                    .expect("test thread waits");
-                tokio::select! {
-                    r = server.run() => panic!("virtual BMC stopped serving: {r:?}"),
-                    _ = stopped => {}
-                }
-            });
-        });
-        let addr = ready_rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("virtual BMC did not start");
-        Self {
-            addr,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    /// Our own reading of every sensor.
-    fn ours(&self) -> Vec<SensorReport> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async {
-            let creds = Credentials::new("admin", b"password").expect("credentials");
-            let client = Client::connect(&self.addr.to_string(), creds, ClientOptions::default())
-                .await
-                .expect("session");
-            let repo = sdr::read_repository(&client, ReadPolicy::default())
-                .await
-                .expect("SDR");
-            let mut f = sensors::FactorsCache::default();
-            let r = sensors::read_all(&client, &repo, &mut f, &Interpreter::default())
-                .await
-                .expect("sensors");
-            client.close().await;
-            r
-        })
-    }
-}
-
-impl Drop for VirtualBmc {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let result = thread.join();
-            if !std::thread::panicking() {
-                result.expect("virtual BMC thread panicked");
-            }
-        }
-    }
-}
-
-/// Finds an executable on PATH or in the sbin directories; panics with
-/// instructions when it is missing.
-fn tool(name: &str, package: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs = std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from));
-    for dir in dirs {
-        let candidate = dir.join(name);
-        if candidate.is_file() {
-            return candidate;
-        }
-    }
-    panic!(
-        "`{name}` is not installed: these tests need it as an independent IPMI client. \
-         Install the Debian package `{package}` (`sudo apt-get install {package}`, \
-         or run scripts/test.sh, which installs it)."
-    )
-}
-
-/// Runs a tool with a 60 s limit; returns its output.
+/// Runs a tool with a 60 s limit; it must succeed.
 fn run(program: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .env_remove("IPMI_PASSWORD")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().expect("wait for child").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{} {args:?} did not finish within 60 s", program.display());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().expect("collect output");
-    assert!(
-        out.status.success(),
-        "{} {args:?} exited with {}\nstdout:\n{}\nstderr:\n{}",
-        program.display(),
-        out.status,
-        latin1(&out.stdout),
-        latin1(&out.stderr)
-    );
-    out
-}
-
-/// The tools print ID strings byte for byte (Latin-1 here).
-fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| char::from(*b)).collect()
+    run_ok(program, args, &[], Duration::from_secs(60))
 }
 
 fn ipmitool(bmc: &VirtualBmc, args: &[&str]) -> String {
-    let port = bmc.addr.port().to_string();
-    let mut all = vec![
-        "-I",
-        "lanplus",
-        "-C",
-        "17",
-        "-H",
-        "127.0.0.1",
-        "-p",
-        &port,
-        "-U",
-        "admin",
-        "-P",
-        "password",
-        "-N",
-        "1",
-        "-R",
-        "2",
-    ];
+    let port = bmc.port().to_string();
+    let mut all = ipmitool_admin_args(&port);
     all.extend_from_slice(args);
     latin1(&run(&tool("ipmitool", "ipmitool"), &all).stdout)
 }
 
 fn ipmi_sensors(bmc: &VirtualBmc, extra: &[&str]) -> String {
-    let host = format!("127.0.0.1:{}", bmc.addr.port());
+    let host = format!("127.0.0.1:{}", bmc.port());
     let cache = tempfile::tempdir().expect("temp dir");
     let cache_arg = format!("--sdr-cache-directory={}", cache.path().display());
-    let mut all = vec![
-        "-h",
-        &host,
-        "-u",
-        "admin",
-        "-p",
-        "password",
-        "-D",
-        "LAN_2_0",
+    let mut all = freeipmi_admin_args(&host);
+    all.extend_from_slice(&[
         "--session-timeout",
         "10000",
         "--retransmission-timeout",
@@ -200,7 +69,7 @@ fn ipmi_sensors(bmc: &VirtualBmc, extra: &[&str]) -> String {
         "--quiet-cache",
         "--sdr-cache-recreate",
         "--output-sensor-state",
-    ];
+    ]);
     all.extend_from_slice(extra);
     latin1(&run(&tool("ipmi-sensors", "freeipmi-tools"), &all).stdout)
 }
@@ -401,8 +270,8 @@ fn check_ipmi_sensors(bmc: &VirtualBmc, ours: &[SensorReport], shared: bool) {
 
 #[test]
 fn ipmitool_sdr_elist_and_sensor_agree() {
-    let bmc = VirtualBmc::start(SensorModel::default());
-    let ours = bmc.ours();
+    let bmc = VirtualBmc::with_sensors(SensorModel::default());
+    let ours = ours(&bmc);
     assert_eq!(check_sdr_elist(&bmc, &ours), 21);
     check_ipmitool_sensor(&bmc, &ours);
 }
@@ -411,15 +280,15 @@ fn ipmitool_sdr_elist_and_sensor_agree() {
 fn ipmitool_with_partial_reads() {
     let mut model = SensorModel::default();
     model.max_read = Some(16);
-    let bmc = VirtualBmc::start(model);
-    let ours = bmc.ours();
+    let bmc = VirtualBmc::with_sensors(model);
+    let ours = ours(&bmc);
     check_sdr_elist(&bmc, &ours);
 }
 
 #[test]
 fn freeipmi_ipmi_sensors_agrees() {
-    let bmc = VirtualBmc::start(SensorModel::default());
-    let ours = bmc.ours();
+    let bmc = VirtualBmc::with_sensors(SensorModel::default());
+    let ours = ours(&bmc);
     check_ipmi_sensors(&bmc, &ours, false);
     check_ipmi_sensors(&bmc, &ours, true);
 }
@@ -429,7 +298,7 @@ fn freeipmi_with_partial_reads_and_garbage() {
     let mut model = SensorModel::default();
     model.max_read = Some(16);
     model.whole_record_garbage = 6;
-    let bmc = VirtualBmc::start(model);
-    let ours = bmc.ours();
+    let bmc = VirtualBmc::with_sensors(model);
+    let ours = ours(&bmc);
     check_ipmi_sensors(&bmc, &ours, true);
 }

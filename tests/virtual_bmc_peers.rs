@@ -6,128 +6,24 @@
 //! the tools as child processes.  A missing tool fails the test with
 //! instructions; nothing is skipped.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
 
-use ipmi_proto::bmc::server::{Server, StatsHandle};
 use ipmi_proto::bmc::Machine;
-
-/// A virtual BMC served from a background thread; stopped on drop.
-struct VirtualBmc {
-    addr: SocketAddr,
-    stats: StatsHandle,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl VirtualBmc {
-    fn start(machine: Machine) -> Self {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            rt.block_on(async move {
-                let any: SocketAddr = "127.0.0.1:0".parse().expect("address");
-                let server = Server::bind(any, machine).await.expect("bind virtual BMC");
-                let addr = server.local_addr().expect("local address");
-                ready_tx
-                    .send((addr, server.stats_handle()))
-                    .expect("test thread waits");
-                tokio::select! {
-                    r = server.run() => panic!("virtual BMC stopped serving: {r:?}"),
-                    _ = stopped => {}
-                }
-            });
-        });
-        let (addr, stats) = ready_rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("virtual BMC did not start");
-        Self {
-            addr,
-            stats,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn port(&self) -> String {
-        self.addr.port().to_string()
-    }
-}
-
-impl Drop for VirtualBmc {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let result = thread.join();
-            if !std::thread::panicking() {
-                result.expect("virtual BMC thread panicked");
-            }
-        }
-    }
-}
-
-/// Finds an executable on PATH (and in the sbin directories, where Debian
-/// installs FreeIPMI); panics with instructions when it is missing.
-fn tool(name: &str, package: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs = std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from));
-    for dir in dirs {
-        let candidate = dir.join(name);
-        if candidate.is_file() {
-            return candidate;
-        }
-    }
-    panic!(
-        "`{name}` is not installed: these tests need it as an independent IPMI client. \
-         Install the Debian package `{package}` (`sudo apt-get install {package}`, \
-         or run scripts/test.sh, which installs it)."
-    )
-}
+use ipmi_test_support::tools::{describe, run_limited, tool};
+use ipmi_test_support::VirtualBmc;
 
 /// Runs a tool with a hard limit of 30 s (bounded polling) and returns its
 /// output.
 fn run(program: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .env_remove("IPMI_PASSWORD")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().expect("wait for child").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{} {args:?} did not finish within 30 s", program.display());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    child.wait_with_output().expect("collect output")
-}
-
-fn describe(args: &[&str], out: &Output) -> String {
-    format!(
-        "{args:?} exited with {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    run_limited(program, args, &[], Duration::from_secs(30))
 }
 
 /// `ipmitool -I lanplus -H 127.0.0.1 -p PORT -N 1 -R 1 ARGS...`
 fn ipmitool(bmc: &VirtualBmc, args: &[&str]) -> Output {
     let exe = tool("ipmitool", "ipmitool");
-    let port = bmc.port();
+    let port = bmc.port().to_string();
     let mut all = vec![
         "-I",
         "lanplus",
@@ -241,7 +137,7 @@ fn ipmitool_mc_info_suite_17() {
             "{support} missing:\n{out}"
         );
     }
-    assert_eq!(bmc.stats.stats().sessions_opened, 1);
+    assert_eq!(bmc.stats().stats().sessions_opened, 1);
 }
 
 /// Every suite the virtual BMC offers that ipmitool 1.8.19 implements.
@@ -263,7 +159,7 @@ fn ipmitool_cipher_suites() {
             &machine.device_id.manufacturer_id.to_string(),
         );
         opened += 1;
-        assert_eq!(bmc.stats.stats().sessions_opened, opened, "suite {suite}");
+        assert_eq!(bmc.stats().stats().sessions_opened, opened, "suite {suite}");
     }
     // Suite 0 (no authentication) is not offered by the default machine.
     let mut args = admin_args("0").to_vec();
@@ -319,8 +215,8 @@ fn ipmitool_wrong_password_fails() {
         "{}",
         describe(&args, &out)
     );
-    assert_eq!(bmc.stats.active_sessions(), 0);
-    assert_eq!(bmc.stats.stats().sessions_opened, 0);
+    assert_eq!(bmc.stats().active_sessions(), 0);
+    assert_eq!(bmc.stats().stats().sessions_opened, 0);
 }
 
 #[test]
@@ -331,13 +227,13 @@ fn ipmitool_privilege_above_the_user_limit_fails() {
     args.extend(["-L", "ADMINISTRATOR", "mc", "info"]);
     let out = ipmitool(&bmc, &args);
     assert!(!out.status.success(), "{}", describe(&args, &out));
-    assert_eq!(bmc.stats.stats().sessions_opened, 0);
-    assert!(bmc.stats.stats().handshakes_refused >= 1);
+    assert_eq!(bmc.stats().stats().sessions_opened, 0);
+    assert!(bmc.stats().stats().handshakes_refused >= 1);
     // The same user at its own level works.
     let mut args = base.to_vec();
     args.extend(["-L", "USER", "mc", "info"]);
     ipmitool_ok(&bmc, &args);
-    assert_eq!(bmc.stats.stats().sessions_opened, 1);
+    assert_eq!(bmc.stats().stats().sessions_opened, 1);
 }
 
 fn check_bmc_info(out: &str, machine: &Machine) {
@@ -375,7 +271,7 @@ fn freeipmi_bmc_info_default_suite() {
     let out = bmc_info(&bmc, &args);
     assert!(out.status.success(), "bmc-info {}", describe(&args, &out));
     check_bmc_info(&String::from_utf8_lossy(&out.stdout), &machine);
-    assert_eq!(bmc.stats.stats().sessions_opened, 1);
+    assert_eq!(bmc.stats().stats().sessions_opened, 1);
 }
 
 #[test]
@@ -407,5 +303,5 @@ fn freeipmi_bmc_info_refusals() {
         "{}",
         describe(&args, &out)
     );
-    assert_eq!(bmc.stats.stats().sessions_opened, 0);
+    assert_eq!(bmc.stats().stats().sessions_opened, 0);
 }

@@ -42,6 +42,12 @@
 // A test harness reports set-up failures by panicking.
 #![allow(clippy::panic, clippy::expect_used)]
 
+pub mod exporter_bin;
+pub mod tools;
+pub mod virtual_bmc;
+
+pub use virtual_bmc::VirtualBmc;
+
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
