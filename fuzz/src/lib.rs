@@ -28,6 +28,33 @@ use std::time::{Duration, Instant};
 
 use ipmi_proto::bmc::{Entropy, Machine, VirtualBmc};
 use ipmi_proto::codec::{Codec, Reader, Writer};
+use ipmi_proto::commands::chassis::{
+    ChassisControl, ChassisStatus, GetChassisStatus, IdentifyState, LastPowerEvent,
+    PowerRestorePolicy,
+};
+use ipmi_proto::commands::dcmi::{
+    DcmiCapabilities, EnhancedPowerStatisticsAttributes, GetDcmiCapabilities, GetPowerReading,
+    ManageabilityAccessAttributes, MandatoryPlatformAttributes, OptionalPlatformAttributes,
+    PowerReading, RollingAveragePeriod, SupportedCapabilities,
+};
+use ipmi_proto::commands::fru::{
+    FruData, FruInventoryAreaInfo, GetFruInventoryAreaInfo, ReadFruData,
+};
+use ipmi_proto::commands::sdr::{
+    GetSdr, GetSdrRepositoryInfo, ReserveSdrRepository, SdrChunk, SdrRepositoryInfo, SdrReservation,
+};
+use ipmi_proto::commands::sel::{
+    AddSelEntry, AddSelEntryResponse, ClearSel, ClearSelStatus, GetSelAllocationInfo, GetSelEntry,
+    GetSelInfo, GetSelTime, ReserveSel, SelAllocationInfo, SelEntryData, SelInfo, SelReservation,
+    SelTime, SetSelTime,
+};
+use ipmi_proto::commands::sensor::{
+    GetSensorReading, GetSensorReadingFactors, GetSensorThresholds, ReadingFactors, SensorReading,
+    SensorThresholds,
+};
+use ipmi_proto::commands::watchdog::{
+    ExpirationFlags, GetWatchdogTimer, PreTimeoutInterrupt, TimeoutAction, TimerUse, WatchdogTimer,
+};
 use ipmi_proto::commands::{
     encode_cipher_suite_records, manufacturer_label, parse_cipher_suite_records, ActivateSession,
     ActivateSessionResponse, AuthCapabilities, ChannelCipherSuites, ChannelInfo, CloseSession,
@@ -41,6 +68,17 @@ use ipmi_proto::commands::{Command, EmptyResponse};
 use ipmi_proto::crypto::{
     derive_session_keys, message_auth_code, CipherSuite, Confidentiality, Integrity, Password,
     RakpInputs, SessionKeys,
+};
+use ipmi_proto::fru::{self, Fru};
+use ipmi_proto::sdr::{
+    self, IdString, ReadPolicy, SdrReader, SdrRecord, SdrRepository, SdrRequest, SensorDef,
+};
+use ipmi_proto::sel::{
+    freeipmi_line, GeneratorId, NoSensors, ReadPlan, SelCursor, SelRecord, SensorLookup,
+};
+use ipmi_proto::sensor::{
+    classify_response, classify_response_with, describe, evaluate, evaluate_with, read_target,
+    read_target_with, Interpreter, ReadOptions, Threshold,
 };
 use ipmi_proto::session::{
     Handshake, HandshakeError, HandshakeEvent, HandshakeRandom, InboundError, Lan15AuthType,
@@ -116,9 +154,14 @@ pub fn base_instant() -> Instant {
 
 /// Splits an input into at most [`MAX_DATAGRAMS`] datagrams at [`SEPARATOR`].
 pub fn split_datagrams(data: &[u8]) -> Vec<&[u8]> {
+    split_parts(data, MAX_DATAGRAMS)
+}
+
+/// Splits an input into at most `max` (at least 1) parts at [`SEPARATOR`].
+pub fn split_parts(data: &[u8], max: usize) -> Vec<&[u8]> {
     let mut out = Vec::new();
     let mut rest = data;
-    while out.len().saturating_add(1) < MAX_DATAGRAMS {
+    while out.len().saturating_add(1) < max {
         let Some(at) = rest.windows(SEPARATOR.len()).position(|w| w == SEPARATOR) else {
             break;
         };
@@ -1088,5 +1131,689 @@ fn bmc_in_session(messages: &[&[u8]]) {
                 assert!(answer.is_none(), "the BMC answered an undecodable request");
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Shared by the SDR, sensor, SEL, FRU and platform targets
+// ---------------------------------------------------------------------------
+
+/// The tests/sim SDR repository (ipmi_sim, Dell-like): back-to-back records.
+pub const SIM_SDR_REPOSITORY: &[u8] = include_bytes!("../../tests/sim/expected/sdr-repository.bin");
+
+/// Splits back-to-back SDR records (header length byte at offset 4); a cut
+/// last record is kept as it is.
+pub fn split_sdr_records(mut dump: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while !dump.is_empty() {
+        let len = dump.get(4).map_or(dump.len(), |l| {
+            usize::from(*l).saturating_add(sdr::record::HEADER_LEN)
+        });
+        let (record, rest) = dump.split_at(len.min(dump.len()));
+        out.push(record);
+        dump = rest;
+    }
+    out
+}
+
+/// The tests/sim repository, decoded (the sensor names and conversions of
+/// the SEL target's descriptions).
+pub fn sim_repository() -> &'static SdrRepository {
+    static REPO: OnceLock<SdrRepository> = OnceLock::new();
+    REPO.get_or_init(|| {
+        let raws = split_sdr_records(SIM_SDR_REPOSITORY)
+            .into_iter()
+            .map(<[u8]>::to_vec)
+            .collect();
+        SdrRepository::from_raw_records(None, raws, ReadPolicy::default())
+    })
+}
+
+/// FreeIPMI's default sensor interpretation rules (built once).
+pub fn interpreter() -> &'static Interpreter {
+    static INTERPRETER: OnceLock<Interpreter> = OnceLock::new();
+    INTERPRETER.get_or_init(Interpreter::freeipmi_defaults)
+}
+
+/// A completion code and the data after it (empty input: 00h, no data).
+fn completion_and_data(part: &[u8]) -> (CompletionCode, &[u8]) {
+    match part.split_first() {
+        Some((cc, data)) => (CompletionCode::from(*cc), data),
+        None => (CompletionCode::Ok, &[]),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// sdr
+// ---------------------------------------------------------------------------
+
+/// At most this many answers are fed to one [`SdrReader`].
+pub const MAX_SDR_ANSWERS: usize = 256;
+
+/// Fuzz target `sdr`: the input as one whole SDR record, as a record type
+/// and body, as an ID string, as back-to-back records (a repository dump)
+/// and as the answers of a BMC to an [`SdrReader`]; and the Get SDR family's
+/// requests and responses.
+///
+/// Whatever a record decodes to encodes to a record that decodes to the
+/// same value (the ID string and the body length normalised once at most),
+/// and the sensors built from it and their reports do not panic.
+pub fn sdr(data: &[u8]) {
+    sdr_record(data);
+    if let Some((ty, body)) = data.split_first() {
+        let record = SdrRecord::parse(*ty, body);
+        assert_eq!(record.record_type(), *ty, "record type changed");
+        sdr_record(&record.to_bytes(0x0102));
+    }
+    if let Ok(id) = IdString::decode(&mut Reader::new(data)) {
+        let _ = id.text();
+        let mut w = Writer::new();
+        id.encode(&mut w);
+        let bytes = w.into_vec();
+        let again = IdString::decode(&mut Reader::new(&bytes));
+        if id.bytes.len() <= ipmi_proto::sdr::id_string::MAX_ID_BYTES {
+            assert_eq!(again.as_ref(), Ok(&id), "ID string changed: {data:02x?}");
+        }
+    }
+    let raws: Vec<Vec<u8>> = split_sdr_records(data)
+        .into_iter()
+        .take(MAX_SDR_ANSWERS)
+        .map(<[u8]>::to_vec)
+        .collect();
+    let repo = SdrRepository::from_raw_records(None, raws, ReadPolicy::default());
+    for def in repo.sensors() {
+        sensor_def(def);
+    }
+
+    sdr_reader(data);
+
+    request::<GetSdrRepositoryInfo>(data);
+    request::<ReserveSdrRepository>(data);
+    request::<GetSdr>(data);
+    if let Some(info) = round_trip::<SdrRepositoryInfo>(data) {
+        let _ = (
+            info.overflow(),
+            info.reserve_supported(),
+            info.same_content(&info),
+            info.version_string(),
+        );
+    }
+    round_trip::<SdrReservation>(data);
+    round_trip::<SdrChunk>(data);
+}
+
+/// Decodes a whole record; checks its encoding and the sensors it gives.
+fn sdr_record(raw: &[u8]) {
+    let Ok((header, record)) = SdrRecord::parse_raw(raw) else {
+        assert!(
+            raw.len() < sdr::record::HEADER_LEN,
+            "header of {raw:02x?} refused"
+        );
+        return;
+    };
+    let _ = (header.total_len(), record.name(), record.id_string());
+    // Once through the encoder normalises (ID strings over 30 bytes, bodies
+    // over 255 bytes, bytes beyond the decoded fields); from then on
+    // decode and encode are inverse.
+    let bytes = record.to_bytes(header.record_id);
+    let decoded = SdrRecord::parse_raw(&bytes);
+    assert!(
+        decoded.is_ok(),
+        "encoded record does not decode: {bytes:02x?}"
+    );
+    let Ok((h1, r1)) = decoded else {
+        return;
+    };
+    assert_eq!(h1.record_id, header.record_id);
+    assert_eq!(
+        r1.record_type(),
+        record.record_type(),
+        "record type changed"
+    );
+    let again = r1.to_bytes(h1.record_id);
+    assert_eq!(
+        SdrRecord::parse_raw(&again).map(|(_, r)| r).as_ref(),
+        Ok(&r1),
+        "SDR record unstable: input {raw:02x?}, encoded {bytes:02x?}"
+    );
+    assert_eq!(
+        again, bytes,
+        "SDR record encoding unstable: input {raw:02x?}"
+    );
+    if let SdrRecord::Full(f) = &record {
+        let _ = (f.conversion(), f.sensor.units(), f.sensor.analog_format());
+    }
+    for def in SensorDef::from_record(header.record_id, &record) {
+        sensor_def(&def);
+    }
+}
+
+/// Everything a caller asks of a sensor before reading it.
+fn sensor_def(def: &SensorDef) {
+    let _ = (
+        def.kind(),
+        def.has_analog_reading(),
+        def.is_readable(),
+        def.sensor_type_name(),
+        def.unit_string(),
+        def.readable_thresholds(),
+        def.threshold_values(),
+        read_target(def),
+    );
+    let all = ReadOptions {
+        ignore_scanning_disabled: true,
+        discrete_reading: true,
+        assume_bmc_owner: true,
+    };
+    let _ = read_target_with(def, &all);
+    let report = describe(def, &|_| None);
+    let _ = report.event_text();
+}
+
+/// Drives an [`SdrReader`] with the input as the BMC's answers: byte 0
+/// picks the read policy, byte 1 the chunk size, the rest is answers split
+/// at [`SEPARATOR`] (completion code, then data).
+fn sdr_reader(data: &[u8]) {
+    let (policy, answers) = match data {
+        [p, chunk, rest @ ..] => (
+            ReadPolicy {
+                whole_record: match p & 3 {
+                    0 => None,
+                    1 => Some(true),
+                    _ => Some(false),
+                },
+                chunk_size: *chunk,
+            },
+            rest,
+        ),
+        _ => (ReadPolicy::default(), data),
+    };
+    let mut reader = SdrReader::new(policy);
+    for answer in split_parts(answers, MAX_SDR_ANSWERS) {
+        let Some(req) = reader.next_request() else {
+            break;
+        };
+        assert!(!reader.is_done(), "a request after the end");
+        assert_eq!(reader.next_request(), Some(req), "retransmission differs");
+        let _ = (req.to_raw(), req.name());
+        let (cc, rest) = completion_and_data(answer);
+        if reader.handle_response(cc, rest).is_err() {
+            assert!(reader.is_done(), "an error did not end the walk");
+            assert_eq!(reader.next_request(), None);
+        }
+        let _ = reader.stats();
+    }
+    if reader.next_request().is_none() {
+        assert!(reader.is_done());
+        let finished = reader.finish();
+        assert!(finished.is_ok(), "finished walk has no repository");
+        if let Ok(repo) = finished {
+            for def in repo.sensors() {
+                sensor_def(def);
+            }
+            let _ = (repo.info(), repo.records().len());
+        }
+    } else {
+        assert!(
+            reader.finish().is_err(),
+            "unfinished walk gave a repository"
+        );
+    }
+}
+
+/// The answers of a BMC holding `records` to an [`SdrReader`] with the
+/// default policy: the seeds of the `sdr` target's reader half (after the
+/// two policy bytes).
+pub fn sdr_reader_answers(records: &[&[u8]]) -> Vec<Vec<u8>> {
+    let mut answers = Vec::new();
+    let mut reader = SdrReader::new(ReadPolicy::default());
+    let ids: Vec<u16> = records
+        .iter()
+        .map(|r| match r {
+            [a, b, ..] => u16::from_le_bytes([*a, *b]),
+            _ => 0,
+        })
+        .collect();
+    while let Some(req) = reader.next_request() {
+        if answers.len() >= MAX_SDR_ANSWERS {
+            break;
+        }
+        let mut a = vec![0u8];
+        match req {
+            SdrRequest::Info(_) => a.extend(
+                SdrRepositoryInfo {
+                    sdr_version: 0x51,
+                    record_count: u16::try_from(records.len()).unwrap_or(u16::MAX),
+                    free_space: 0x1000,
+                    most_recent_addition: 0x67ce_8df0,
+                    most_recent_erase: 0,
+                    operation_support: 0x02,
+                }
+                .to_bytes(),
+            ),
+            SdrRequest::Reserve(_) => a.extend(SdrReservation { reservation_id: 7 }.to_bytes()),
+            SdrRequest::Get(get) => {
+                let at = if get.record_id == 0 {
+                    Some(0)
+                } else {
+                    ids.iter().position(|id| *id == get.record_id)
+                };
+                match at.and_then(|i| records.get(i).map(|r| (i, r))) {
+                    Some((i, raw)) => {
+                        let next = ids.get(i.saturating_add(1)).copied().unwrap_or(0xffff);
+                        let from = usize::from(get.offset).min(raw.len());
+                        let n = if get.bytes_to_read == 0xff {
+                            raw.len()
+                        } else {
+                            usize::from(get.bytes_to_read)
+                        };
+                        let to = from.saturating_add(n).min(raw.len());
+                        a.extend(
+                            SdrChunk {
+                                next_record_id: next,
+                                data: raw.get(from..to).unwrap_or_default().to_vec(),
+                            }
+                            .to_bytes(),
+                        );
+                    }
+                    None => a = vec![0xcb],
+                }
+            }
+        }
+        let (cc, rest) = completion_and_data(&a);
+        if reader.handle_response(cc, rest).is_err() {
+            answers.push(a);
+            break;
+        }
+        answers.push(a);
+    }
+    answers
+}
+
+// ---------------------------------------------------------------------------
+// sensor
+// ---------------------------------------------------------------------------
+
+/// Fuzz target `sensor`: parts split at [`SEPARATOR`]: an SDR record, the
+/// answer to Get Sensor Reading (completion code, then data), Get Sensor
+/// Reading Factors data and Get Sensor Thresholds data. Every sensor of the
+/// record is evaluated with the reading (all workaround combinations), the
+/// factors and thresholds; the sensor commands round-trip.
+pub fn sensor(data: &[u8]) {
+    let parts = split_parts(data, 4);
+    let record = parts.first().copied().unwrap_or_default();
+    let answer = parts.get(1).copied().unwrap_or_default();
+    let factors_data = parts.get(2).copied().unwrap_or_default();
+    let thresholds_data = parts.get(3).copied().unwrap_or_default();
+
+    for part in &parts {
+        sensor_commands(part);
+    }
+    sensor_commands(data);
+
+    let defs = match SdrRecord::parse_raw(record) {
+        Ok((h, r)) => SensorDef::from_record(h.record_id, &r),
+        Err(_) => Vec::new(),
+    };
+    let factors = ReadingFactors::from_bytes(factors_data)
+        .ok()
+        .map(|f| f.factors);
+    let thresholds = SensorThresholds::from_bytes(thresholds_data).ok();
+    let (cc, reading_data) = completion_and_data(answer);
+    for bits in 0u8..8 {
+        let options = ReadOptions {
+            ignore_scanning_disabled: bits & 1 != 0,
+            discrete_reading: bits & 2 != 0,
+            assume_bmc_owner: bits & 4 != 0,
+        };
+        let classified = classify_response_with(cc, reading_data, &options);
+        if bits == 0 {
+            assert_eq!(classified, classify_response(cc, reading_data));
+        }
+        if let Ok(Ok(r)) = &classified {
+            assert!(!r.unavailable, "unavailable reading classified as one");
+        }
+        let Ok(reading) = classified else {
+            continue;
+        };
+        let tf = |_raw: u8| factors;
+        for def in &defs {
+            let report = evaluate_with(
+                def,
+                reading.as_ref().map_err(|e| *e),
+                factors.as_ref(),
+                &tf,
+                interpreter(),
+                &options,
+            );
+            let _ = report.event_text();
+            if bits == 0 {
+                let plain = evaluate(
+                    def,
+                    reading.as_ref().map_err(|e| *e),
+                    factors.as_ref(),
+                    &tf,
+                    interpreter(),
+                );
+                assert_eq!(
+                    format!("{plain:?}"),
+                    format!("{report:?}"),
+                    "evaluate != evaluate_with(default)"
+                );
+            }
+            if let (Some(t), Some(c)) = (&thresholds, def.conversion.as_ref()) {
+                for th in Threshold::ALL {
+                    if let Some(raw) = t.get(th) {
+                        let _ = c.convert(raw);
+                        let _ = factors.and_then(|f| c.convert_with(raw, &f));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sensor_commands(data: &[u8]) {
+    request::<GetSensorReading>(data);
+    request::<GetSensorReadingFactors>(data);
+    request::<GetSensorThresholds>(data);
+    if let Some(r) = round_trip::<SensorReading>(data) {
+        let _ = (
+            r.state_bits(),
+            r.threshold_bits(),
+            r.crossed_thresholds(),
+            r.is_unavailable(),
+        );
+    }
+    if let Some(f) = round_trip::<ReadingFactors>(data) {
+        let c = f.factors;
+        let _ = (c.tolerance_value(), c.accuracy_percent(), c.resolution());
+        for x in [0.0, 1.0, 127.0, 255.0] {
+            let y = c.linear(x);
+            let _ = c.inverse_linear(y);
+        }
+    }
+    if let Some(t) = round_trip::<SensorThresholds>(data) {
+        for th in Threshold::ALL {
+            let _ = t.get(th);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// sel
+// ---------------------------------------------------------------------------
+
+/// Fuzz target `sel`: every 16-byte window of the input (at most 16) as a
+/// SEL record, described the ipmitool and FreeIPMI ways with and without
+/// the tests/sim SDR; the input as SEL command requests and responses; and
+/// Get SEL Info answers (14-byte parts) driving a [`SelCursor`].
+pub fn sel(data: &[u8]) {
+    sel_record(data);
+    for window in data.chunks(16).take(16) {
+        sel_record(window);
+    }
+    if let Some(window) = data.get(..16) {
+        sel_record(window);
+    }
+
+    request::<GetSelInfo>(data);
+    request::<GetSelAllocationInfo>(data);
+    request::<ReserveSel>(data);
+    request::<GetSelEntry>(data);
+    request::<AddSelEntry>(data);
+    request::<ClearSel>(data);
+    request::<GetSelTime>(data);
+    request::<SetSelTime>(data);
+    if let Some(info) = round_trip::<SelInfo>(data) {
+        let s = info.support;
+        let _ = (
+            info.version_string(),
+            s.overflow(),
+            s.delete(),
+            s.partial_add(),
+            s.reserve(),
+            s.allocation_info(),
+        );
+    }
+    round_trip::<SelAllocationInfo>(data);
+    round_trip::<SelReservation>(data);
+    if let Some(entry) = round_trip::<SelEntryData>(data) {
+        sel_record(&entry.data);
+    }
+    round_trip::<AddSelEntryResponse>(data);
+    round_trip::<ClearSelStatus>(data);
+    round_trip::<SelTime>(data);
+
+    sel_cursor(data);
+}
+
+fn sel_record(bytes: &[u8]) {
+    let Ok(record) = SelRecord::parse(bytes) else {
+        assert_ne!(bytes.len(), 16, "16 bytes refused");
+        return;
+    };
+    assert_eq!(record.raw().as_slice(), bytes, "SEL record changed");
+    assert_eq!(record.to_bytes(), bytes, "SEL record encoding changed");
+    let _ = (
+        record.class(),
+        record.timestamp().map(|t| (t.kind(), t.unix_seconds())),
+        record.is_assumed_system_event(),
+    );
+    let lookups: [&dyn SensorLookup; 2] = [&NoSensors, sim_repository()];
+    for sensors in lookups {
+        let _ = record.ipmitool_description(sensors);
+        let _ = record.ipmitool_elist_line(sensors);
+        let _ = record.description(sensors);
+        let line = record.freeipmi(sensors);
+        let _ = (line.csv(), line.state_str(), line.unix_seconds(&record));
+        let line = freeipmi_line(&record, sensors);
+        let _ = line.csv();
+        if let Some(e) = record.event() {
+            let _ = (
+                e.ipmitool_event_text(),
+                e.ipmitool_sensor(sensors),
+                e.ipmitool_description(sensors),
+                e.freeipmi_event_text(),
+                e.freeipmi_event(sensors),
+                e.event_state().map(|s| s.as_str()),
+                e.freeipmi_name(sensors),
+            );
+        }
+    }
+    if let Some(e) = record.event() {
+        let _ = (
+            e.class(),
+            e.offset(),
+            e.data2_usage(),
+            e.data3_usage(),
+            e.trigger_reading(),
+            e.trigger_threshold(),
+            e.previous_state(),
+            e.severity(),
+            e.generator.label(),
+            e.generator.is_software(),
+            e.direction.as_str(),
+        );
+        assert_eq!(GeneratorId::from_u16(e.generator.to_u16()), e.generator);
+    }
+}
+
+/// Each 14-byte part a Get SEL Info answer, with the ID of the last record
+/// read (the next two bytes) or none; after an update the same info plans
+/// nothing, and a reset plans a full read.
+fn sel_cursor(data: &[u8]) {
+    let mut cursor = SelCursor::new();
+    let mut at = data;
+    while let Some((info, rest)) = at.split_at_checked(14) {
+        let Ok(info) = SelInfo::from_bytes(info) else {
+            break;
+        };
+        let (last, rest) = match rest {
+            [0, rest @ ..] => (None, rest),
+            [_, a, b, rest @ ..] => (Some(u16::from_le_bytes([*a, *b])), rest),
+            _ => (None, &[][..]),
+        };
+        match cursor.plan(&info) {
+            ReadPlan::After(id) => assert_eq!(cursor.last_record_id(), Some(id)),
+            ReadPlan::Full | ReadPlan::Nothing => {}
+        }
+        cursor.update(&info, last);
+        assert_eq!(cursor.plan(&info), ReadPlan::Nothing, "{info:?}");
+        assert_eq!(cursor.entries(), Some(info.entries));
+        assert_eq!(cursor.last_record_id(), last);
+        let _ = (cursor.last_add(), cursor.last_erase());
+        at = rest;
+    }
+    let before = cursor;
+    cursor.reset();
+    assert_eq!(cursor, SelCursor::new());
+    let _ = before;
+}
+
+// ---------------------------------------------------------------------------
+// fru
+// ---------------------------------------------------------------------------
+
+/// Fuzz target `fru`: the input as a FRU image, and as the FRU commands'
+/// requests and responses.
+///
+/// A parsed image encodes ([`fru::encode`]) to an image that parses without
+/// error; from then on parse and encode are inverse (the first encoding
+/// normalises what the parser tolerated).
+pub fn fru(data: &[u8]) {
+    fru_image(data);
+
+    request::<GetFruInventoryAreaInfo>(data);
+    request::<ReadFruData>(data);
+    round_trip::<FruInventoryAreaInfo>(data);
+    if let Some(d) = round_trip::<FruData>(data) {
+        let _ = (d.bytes(false), d.bytes(true));
+        fru_image(d.bytes(false));
+    }
+    let d = FruData::from_bytes_read(data);
+    assert_eq!(d.bytes(false), data.get(..255).unwrap_or(data));
+}
+
+fn fru_image(image: &[u8]) {
+    let Ok(fru) = Fru::parse(image) else {
+        return;
+    };
+    fru_accessors(&fru);
+    let _ = fru::used_len(image, image.len());
+    let first = fru::encode(&fru);
+    assert_eq!(fru.encode(), first);
+    let parsed = Fru::parse(&first);
+    assert!(
+        parsed.is_ok(),
+        "encoded FRU does not parse: input {image:02x?}"
+    );
+    let Ok(parsed) = parsed else {
+        return;
+    };
+    fru_accessors(&parsed);
+    let second = fru::encode(&parsed);
+    let again = Fru::parse(&second);
+    assert!(
+        again.is_ok(),
+        "re-encoded FRU does not parse: input {image:02x?}"
+    );
+    let Ok(again) = again else {
+        return;
+    };
+    assert_eq!(again, parsed, "FRU unstable: input {image:02x?}");
+    assert_eq!(second, first, "FRU encoding unstable: input {image:02x?}");
+}
+
+fn fru_accessors(fru: &Fru) {
+    let _ = (
+        fru.checksums_ok(),
+        fru.chassis_type_name(),
+        fru.power_supply_capacities(),
+    );
+    for w in &fru.warnings {
+        let _ = (w.to_string(), w.is_checksum());
+    }
+    for r in &fru.multi_records {
+        let _ = (r.type_name(), r.power_supply().map(|p| p.to_record()));
+    }
+    if let Some(c) = &fru.chassis {
+        let _ = (c.chassis_type.name(), c.chassis_type.ipmitool_name());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// platform_commands
+// ---------------------------------------------------------------------------
+
+/// Fuzz target `platform_commands`: the chassis, DCMI and watchdog
+/// commands' requests and responses, and what callers print of them.
+pub fn platform_commands(data: &[u8]) {
+    request::<GetChassisStatus>(data);
+    request::<ChassisControl>(data);
+    request::<GetDcmiCapabilities>(data);
+    request::<GetPowerReading>(data);
+    request::<GetWatchdogTimer>(data);
+
+    if let Some(s) = round_trip::<ChassisStatus>(data) {
+        let _ = format!("{s:?}");
+    }
+    if let Some(c) = round_trip::<DcmiCapabilities>(data) {
+        let _ = c.version();
+        let _ = c.parameter::<SupportedCapabilities>();
+        let _ = c.parameter::<MandatoryPlatformAttributes>();
+        let _ = c.parameter::<OptionalPlatformAttributes>();
+        let _ = c.parameter::<ManageabilityAccessAttributes>();
+        let _ = c.parameter::<EnhancedPowerStatisticsAttributes>();
+    }
+    if let Some(s) = round_trip::<SupportedCapabilities>(data) {
+        let _ = (
+            s.power_management(),
+            s.identification(),
+            s.sel_logging(),
+            s.chassis_power(),
+            s.temperature_monitor(),
+            s.in_band(),
+            s.serial_tmode(),
+            s.secondary_lan(),
+            s.primary_lan(),
+            s.sol(),
+            s.vlan(),
+        );
+    }
+    if let Some(m) = round_trip::<MandatoryPlatformAttributes>(data) {
+        let _ = (m.sel_entries(), m.sel_rollover());
+    }
+    round_trip::<OptionalPlatformAttributes>(data);
+    round_trip::<ManageabilityAccessAttributes>(data);
+    round_trip::<EnhancedPowerStatisticsAttributes>(data);
+    round_trip::<PowerReading>(data);
+    if let Some(w) = round_trip::<WatchdogTimer>(data) {
+        let _ = (
+            w.logging_enabled(),
+            w.initial_countdown_seconds(),
+            w.present_countdown_seconds(),
+            w.initial_countdown_whole_seconds(),
+            w.present_countdown_whole_seconds(),
+            format!("{w:?}"),
+        );
+    }
+    if let Some(b) = data.first() {
+        let _ = (
+            PowerRestorePolicy::from_bits(*b).ipmitool_name(),
+            PowerRestorePolicy::from_bits(*b).freeipmi_name(),
+            LastPowerEvent(*b).ipmitool_words(),
+            LastPowerEvent(*b).freeipmi_name(),
+            IdentifyState::from_bits(*b).name(),
+            TimerUse::from_bits(*b).freeipmi_name(),
+            TimerUse::from_bits(*b).ipmitool_name(),
+            TimeoutAction::from_bits(*b).freeipmi_name(),
+            TimeoutAction::from_bits(*b).ipmitool_name(),
+            PreTimeoutInterrupt::from_bits(*b).freeipmi_name(),
+            PreTimeoutInterrupt::from_bits(*b).ipmitool_name(),
+            ExpirationFlags(*b).uses(),
+            RollingAveragePeriod(*b).seconds(),
+        );
+        assert_eq!(PowerRestorePolicy::from_bits(*b & 3).bits(), *b & 3);
     }
 }

@@ -49,7 +49,7 @@ use proptest::prelude::*;
 type Target = fn(&[u8]);
 
 /// Every fuzz target and the function it runs.
-const TARGETS: [(&str, Target); 7] = [
+const TARGETS: [(&str, Target); 12] = [
     ("datagram", fuzz_logic::datagram),
     ("ipmi_message", fuzz_logic::ipmi_message),
     ("rakp", fuzz_logic::rakp),
@@ -57,6 +57,11 @@ const TARGETS: [(&str, Target); 7] = [
     ("session_inbound", fuzz_logic::session_inbound),
     ("handshake", fuzz_logic::handshake),
     ("virtual_bmc", fuzz_logic::virtual_bmc),
+    ("sdr", fuzz_logic::sdr),
+    ("sensor", fuzz_logic::sensor),
+    ("sel", fuzz_logic::sel),
+    ("fru", fuzz_logic::fru),
+    ("platform_commands", fuzz_logic::platform_commands),
 ];
 
 fn corpus_dir() -> PathBuf {
@@ -584,7 +589,184 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         "in-session-requests".into(),
         fuzz_logic::join_datagrams(&in_session),
     ));
+    decoder_seeds(&mut s);
     s
+}
+
+fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A hex dump with `#` comment lines.
+fn commented_hex_file(path: &Path) -> Vec<u8> {
+    let text: String = fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(str::chars)
+        .filter(char::is_ascii_hexdigit)
+        .collect();
+    hex::decode(text).unwrap()
+}
+
+/// The records of `tests/sim/sel.persist` (ipmi_sim's `id:d:\xx\xx...`
+/// lines), in file order.
+fn sel_persist_records() -> Vec<Vec<u8>> {
+    fs::read_to_string(workspace_dir().join("tests/sim/sel.persist"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once(":d:"))
+        .map(|(_, bytes)| {
+            bytes
+                .split('\\')
+                .filter(|b| !b.is_empty())
+                .map(|b| u8::from_str_radix(b, 16).unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+/// The SDR records of one dump: the first of each record type, and the
+/// first `extra` records whatever their type.
+fn sample_records(dump: &[u8], extra: usize) -> Vec<(usize, &[u8])> {
+    let mut seen = std::collections::HashSet::new();
+    fuzz_logic::split_sdr_records(dump)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, r)| *i < extra || seen.insert(r.get(3).copied()))
+        .collect()
+}
+
+/// Seeds of the SDR, sensor, SEL, FRU and platform command targets.
+fn decoder_seeds(s: &mut Vec<(&'static str, String, Vec<u8>)>) {
+    let sep = fuzz_logic::SEPARATOR;
+    let dumps = [
+        ("sim", fuzz_logic::SIM_SDR_REPOSITORY.to_vec()),
+        (
+            "supermicro",
+            fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures/sdr/bmc-sim-supermicro.bin"),
+            )
+            .unwrap(),
+        ),
+    ];
+
+    // sdr: records of both simulators, and a whole walk of the tests/sim
+    // repository (partial reads, and whole-record reads).
+    for (name, dump) in &dumps {
+        for (i, record) in sample_records(dump, 3) {
+            s.push(("sdr", format!("record-{name}-{i:02}"), record.to_vec()));
+        }
+    }
+    let sim_records = fuzz_logic::split_sdr_records(fuzz_logic::SIM_SDR_REPOSITORY);
+    let answers = fuzz_logic::sdr_reader_answers(&sim_records);
+    for (policy, name) in [
+        ([0x00, 0x10], "reader-sim-partial"),
+        ([0x01, 0xff], "reader-sim-whole"),
+    ] {
+        let mut d = policy.to_vec();
+        d.extend(fuzz_logic::join_datagrams(&answers));
+        s.push(("sdr", name.into(), d));
+    }
+    let first_five = fuzz_logic::sdr_reader_answers(&sim_records[..5]);
+    let mut d = vec![0x00, 0x05];
+    d.extend(fuzz_logic::join_datagrams(&first_five));
+    s.push(("sdr", "reader-sim-five".into(), d));
+    s.push((
+        "sdr",
+        "repository-info".into(),
+        hex::decode("512300001 0f08dce670000000002".replace(' ', "")).unwrap(),
+    ));
+
+    // sensor: each sampled sensor record with readings, factors and
+    // thresholds.
+    let answers: [(&str, &str); 4] = [
+        ("ok", "00 4a c0 c0 00"),
+        ("crossed", "00 e8 c0 3f 00"),
+        ("unavailable", "00 00 20 00 00"),
+        ("not-present", "cb"),
+    ];
+    for (name, dump) in &dumps {
+        for (i, record) in sample_records(dump, 0) {
+            if !matches!(record.get(3), Some(0x01..=0x03)) {
+                continue;
+            }
+            for (what, answer) in answers {
+                let parts = [
+                    record.to_vec(),
+                    hex::decode(answer.replace(' ', "")).unwrap(),
+                    hex::decode("ff640000000000").unwrap(),
+                    hex::decode("3f0a1420e0f0fa").unwrap(),
+                ];
+                s.push(("sensor", format!("{name}-{i:02}-{what}"), parts.join(sep)));
+            }
+        }
+    }
+
+    // sel: the records of tests/sim/sel.persist, one and all, a Get SEL
+    // Entry answer and Get SEL Info answers for the cursor.
+    let records = sel_persist_records();
+    assert!(records.len() >= 5, "tests/sim/sel.persist");
+    for (i, r) in records.iter().enumerate().take(12) {
+        s.push(("sel", format!("persist-{i:02}"), r.clone()));
+    }
+    s.push(("sel", "persist-all".into(), records.concat()));
+    let mut entry = vec![0x02, 0x00];
+    entry.extend(&records[0]);
+    s.push(("sel", "entry-data".into(), entry));
+    let info = "51 19 00 00 10 f0 8d ce 67 00 00 00 00 0f";
+    let info2 = "51 1a 00 f0 0f 00 9c ce 67 00 00 00 00 0f";
+    let cursor = format!("{info} 01 19 00 {info} 01 19 00 {info2} 00");
+    s.push((
+        "sel",
+        "sel-info".into(),
+        hex::decode(info.replace(' ', "")).unwrap(),
+    ));
+    s.push((
+        "sel",
+        "cursor".into(),
+        hex::decode(cursor.replace(' ', "")).unwrap(),
+    ));
+
+    // fru: the fixture images and a Read FRU Data answer.
+    let fru_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fru");
+    let mut files: Vec<_> = fs::read_dir(&fru_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
+        .collect();
+    files.sort();
+    for f in &files {
+        let stem = f.file_stem().unwrap().to_string_lossy().into_owned();
+        s.push(("fru", stem, commented_hex_file(f)));
+    }
+    let image = commented_hex_file(&fru_dir.join("dell-psu-fru1.hex"));
+    let mut read = vec![u8::try_from(image.len().min(32)).unwrap()];
+    read.extend(&image[..image.len().min(32)]);
+    s.push(("fru", "read-fru-data".into(), read));
+    s.push(("fru", "area-info".into(), hex::decode("000200").unwrap()));
+
+    // platform_commands: chassis, DCMI and watchdog answers.
+    for (name, h) in [
+        ("chassis-status", "3f 11 6f a5"),
+        ("chassis-status-short", "01 00 00"),
+        ("dcmi-capabilities", "dc 01 05 02 00 01 19"),
+        ("dcmi-mandatory", "00 84 00 00 05"),
+        ("dcmi-optional", "2c 73"),
+        ("dcmi-enhanced", "04 1e 45 81 c1"),
+        (
+            "power-reading",
+            "dc 1d 01 d2 00 9c 01 14 01 a4 ef c9 65 e8 03 00 00 40",
+        ),
+        ("watchdog", "44 01 12 10 58 02 3a 01"),
+    ] {
+        s.push((
+            "platform_commands",
+            name.into(),
+            hex::decode(h.replace(' ', "")).unwrap(),
+        ));
+    }
 }
 
 /// Writes the seed corpus into `fuzz/corpus/` (only with
