@@ -27,17 +27,8 @@ fn sim_guid_ipmi_order(sim: &Simulator) -> String {
         .unwrap_or_else(|e| panic!("raw Get System GUID failed: {e}"));
     assert_eq!(rsp.len(), 17, "{rsp:02x?}");
     assert_eq!(rsp[0], 0, "{rsp:02x?}");
-    let mut wire = rsp[1..].to_vec();
-    wire.reverse();
-    let h = hex::encode(wire);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    let wire: [u8; 16] = rsp[1..].try_into().expect("16 GUID bytes");
+    ipmi_test_support::guid_ipmi_order(&wire)
 }
 
 fn info_json(args: &[&str]) -> serde_json::Value {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use ipmi_proto::bmc::Machine;
 use ipmi_test_support::tools::{describe, run_limited, tool};
-use ipmi_test_support::VirtualBmc;
+use ipmi_test_support::{guid_ipmi_order, VirtualBmc};
 
 /// Runs a tool with a hard limit of 30 s (bounded polling) and returns its
 /// output.
@@ -83,22 +83,6 @@ fn firmware_revision(m: &Machine) -> String {
     format!(
         "{}.{:02x}",
         m.device_id.firmware_major, m.device_id.firmware_minor
-    )
-}
-
-/// The GUID in the IPMI specification's byte order (all 16 bytes reversed,
-/// 8-4-4-4-12), FreeIPMI's default rendering.
-fn guid_ipmi_order(wire: &[u8; 16]) -> String {
-    let mut rev = *wire;
-    rev.reverse();
-    let h = hex::encode(rev);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
     )
 }
 

@@ -70,6 +70,19 @@ pub fn sim_dir() -> PathBuf {
         .join("sim")
 }
 
+/// A GUID in the IPMI specification's byte order (the 16 wire bytes
+/// reversed, 8-4-4-4-12 lowercase hex), FreeIPMI's default rendering.
+pub fn guid_ipmi_order(wire: &[u8; 16]) -> String {
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    let mut rev = *wire;
+    rev.reverse();
+    let (a, rest) = rev.split_at(4);
+    let (b, rest) = rest.split_at(2);
+    let (c, rest) = rest.split_at(2);
+    let (d, e) = rest.split_at(2);
+    format!("{}-{}-{}-{}-{}", hex(a), hex(b), hex(c), hex(d), hex(e))
+}
+
 /// How to start a [`Simulator`]; `SimOptions::default()` is what
 /// [`Simulator::start`] uses.
 #[derive(Debug, Clone)]
