@@ -32,7 +32,11 @@ pub fn encode(fru: &Fru) -> Vec<u8> {
     let mut image = vec![0u8; COMMON_HEADER_LEN];
     let mut offsets = [0u8; 5];
     let areas: [Option<Vec<u8>>; 4] = [
-        fru.internal_use.as_ref().map(|raw| pad8(raw.clone())),
+        // An empty internal-use area has no bytes: no offset either.
+        fru.internal_use
+            .as_ref()
+            .filter(|raw| !raw.is_empty())
+            .map(|raw| pad8(raw.clone())),
         fru.chassis.as_ref().map(chassis_area),
         fru.board.as_ref().map(board_area),
         fru.product.as_ref().map(product_area),
@@ -88,8 +92,18 @@ fn pad8(mut bytes: Vec<u8>) -> Vec<u8> {
 }
 
 fn push_field(out: &mut Vec<u8>, field: &FruField) {
-    out.push(field.type_length());
+    let type_length = field.type_length();
+    out.push(if type_length == END_OF_FIELDS {
+        // A one-byte 8-bit field would read as the end marker C1h: store
+        // it with a trailing NUL, as `FruField::from_text` does.
+        type_length.saturating_add(1)
+    } else {
+        type_length
+    });
     out.extend_from_slice(field.raw());
+    if type_length == END_OF_FIELDS {
+        out.push(0);
+    }
 }
 
 /// Finishes an info area: fields, custom fields (as many as fit), end
@@ -157,4 +171,28 @@ fn product_area(p: &ProductInfo) -> Vec<u8> {
         push_field(&mut area, f);
     }
     finish_area(area, &p.custom)
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    use super::*;
+
+    /// Parse → encode → parse → encode gives the same bytes twice.
+    fn stable(hex_image: &str) {
+        let bytes = hex::decode(hex_image).unwrap();
+        let first = Fru::parse(&bytes).unwrap();
+        let e1 = encode(&first);
+        let p1 = Fru::parse(&e1).unwrap();
+        let e2 = encode(&p1);
+        assert_eq!(e1, e2, "encoding is not stable");
+        assert_eq!(p1, Fru::parse(&e2).unwrap());
+    }
+
+    #[test]
+    fn one_byte_fields_and_empty_internal_use_survive_reencoding() {
+        // Reproducers found by the `fru` fuzz target.
+        stable("01380138cf3838cf380138cf38");
+        stable("010001d0cc0000d000d0cc0000d0cc");
+        stable("011001060e0000ea01ca3550535236353043ca41534853c7375349f13052314b363250cf43383239304c483031414230303031c100d90106006963726fc6583131445055cc5a4d32334153303030313233c6583131445055c0c1009c010b00ca53757065726d010000005055cc41544956452d30303031c031c0c10000000001");
+    }
 }
