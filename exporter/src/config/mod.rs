@@ -82,6 +82,10 @@ pub struct Config {
     /// When set, only these targets may be scraped (native format).
     #[serde(default)]
     pub allowed_targets: Option<Vec<String>>,
+    /// The modules resolved once (regexes compiled, arguments parsed), so a
+    /// scrape only clones one.
+    #[serde(skip)]
+    resolved: BTreeMap<String, ResolvedModule>,
 }
 
 impl Config {
@@ -120,7 +124,9 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        serde_yaml_ng::from_str(text).map_err(|e| e.to_string())
+        serde_yaml_ng::from_str::<Self>(text)
+            .map(Self::with_resolved_modules)
+            .map_err(|e| e.to_string())
     }
 
     /// Parses the native TOML format.
@@ -128,7 +134,26 @@ impl Config {
     /// # Errors
     /// The parser's message, with line and column.
     pub fn from_toml(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().replace('\n', " "))
+        toml::from_str::<Self>(text)
+            .map(Self::with_resolved_modules)
+            .map_err(|e| e.to_string().trim_end().replace('\n', " "))
+    }
+
+    fn with_resolved_modules(mut self) -> Self {
+        self.resolved = self
+            .modules
+            .iter()
+            .map(|(name, m)| (name.clone(), m.clone().resolve()))
+            .collect();
+        self
+    }
+
+    fn resolved_module(&self, name: &str) -> ResolvedModule {
+        self.resolved
+            .get(name)
+            .or_else(|| self.resolved.get("default"))
+            .cloned()
+            .unwrap_or_else(|| ModuleConfig::default().resolve())
     }
 
     /// Checks values the parser cannot: regexes, cipher suites, files.
@@ -158,23 +183,12 @@ impl Config {
     /// built-in defaults (upstream's `ConfigForTarget`), with the target's
     /// overrides laid over it.
     pub fn resolve(&self, target: &str, module: &str) -> ResolvedModule {
-        let base = self
-            .modules
-            .get(module)
-            .or_else(|| self.modules.get("default"))
-            .cloned()
-            .unwrap_or_default();
-        let resolved = base.resolve();
         match self.targets.get(target) {
             Some(o) => {
-                let under = o
-                    .module
-                    .as_deref()
-                    .and_then(|m| self.modules.get(m))
-                    .map_or(resolved, |m| m.clone().resolve());
-                under.with_overrides(&o.overrides)
+                let under = o.module.as_deref().unwrap_or(module);
+                self.resolved_module(under).with_overrides(&o.overrides)
             }
-            None => resolved,
+            None => self.resolved_module(module),
         }
     }
 
@@ -186,13 +200,7 @@ impl Config {
         base: &str,
         preset: &ModuleConfig,
     ) -> ResolvedModule {
-        let base_module = self
-            .modules
-            .get(base)
-            .or_else(|| self.modules.get("default"))
-            .cloned()
-            .unwrap_or_default();
-        let resolved = base_module.resolve().with_overrides(preset);
+        let resolved = self.resolved_module(base).with_overrides(preset);
         match self.targets.get(target) {
             Some(o) => resolved.with_overrides(&o.overrides),
             None => resolved,
