@@ -44,26 +44,33 @@ pub fn parse(text: &str) -> Result<Preset, String> {
     toml::from_str(text).map_err(|e| e.to_string())
 }
 
+/// The built-in presets, parsed once (a preset that does not parse is left
+/// out; the tests make sure none is).
+fn builtin() -> &'static [(&'static str, Preset)] {
+    static PRESETS: std::sync::OnceLock<Vec<(&'static str, Preset)>> = std::sync::OnceLock::new();
+    PRESETS.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .filter_map(|(name, text)| parse(text).ok().map(|p| (*name, p)))
+            .collect()
+    })
+}
+
 /// The preset name for a manufacturer: the first preset listing it, else
 /// `generic`.
 pub fn preset_for(manufacturer_id: u32) -> &'static str {
-    BUILTIN
+    builtin()
         .iter()
-        .find(|(_, text)| {
-            parse(text)
-                .map(|p| p.manufacturer_ids.contains(&manufacturer_id))
-                .unwrap_or(false)
-        })
+        .find(|(_, p)| p.manufacturer_ids.contains(&manufacturer_id))
         .map_or("generic", |(name, _)| name)
 }
 
 /// The built-in preset's module by name.
 pub fn builtin_module(name: &str) -> Option<ModuleConfig> {
-    BUILTIN
+    builtin()
         .iter()
         .find(|(n, _)| *n == name)
-        .and_then(|(_, text)| parse(text).ok())
-        .map(|p| p.module)
+        .map(|(_, p)| p.module.clone())
 }
 
 #[cfg(test)]
