@@ -538,3 +538,35 @@ fn sel_events_and_fru_agree_with_freeipmi() {
     assert!(body.contains("product_name=\"PowerEdge R650\""), "{body}");
     promtool_check(&body);
 }
+
+#[test]
+fn module_auto_picks_the_vendor_preset() {
+    let sim = Simulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.yml");
+    // Credentials only: the collectors come from the Dell preset (674).
+    std::fs::write(
+        &cfg,
+        "modules:\n  default:\n    user: admin\n    pass: password\n",
+    )
+    .unwrap();
+    let ex = start(Some(&cfg), Default::default());
+    let (status, body) = http(
+        ex.addr,
+        "GET",
+        &format!("/ipmi?target={}&module=auto", sim.target()),
+        &[],
+    );
+    assert_eq!(status, 200, "{body}");
+    for c in ["ipmi", "dcmi", "bmc", "chassis", "sel"] {
+        assert!(
+            value(&body, &format!("ipmi_up{{collector=\"{c}\"}}")).is_some(),
+            "{c}\n{body}"
+        );
+    }
+    assert_eq!(
+        value(&body, "ipmi_up{collector=\"sel\"}"),
+        Some(1.0),
+        "{body}"
+    );
+}
