@@ -457,6 +457,10 @@ fn try_start(
             holders - 1
         )));
     }
+    // The LAN may answer before the command file is fully processed: a
+    // console round trip (a harmless command) waits for everything before
+    // it, so an error of the command file is in the log when we look.
+    let _ = sim.console("mc_setbmc 0x20");
     let log = sim.log();
     if let Some(line) = log.lines().find(|l| l.trim_start().starts_with("**")) {
         return Err(fatal(format!(
