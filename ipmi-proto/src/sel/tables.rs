@@ -88,102 +88,23 @@ pub fn ipmitool_sensor_type_name(code: u8) -> &'static str {
     }
 }
 
-/// Generic event strings by event/reading type 01h–0Ch (IPMI v2.0 Table
-/// 42-2), FreeIPMI's short spelling, indexed by offset.
-const FREEIPMI_GENERIC: [(u8, &[&str]); 12] = [
-    (
-        0x01,
-        &[
-            "Lower Non-critical - going low",
-            "Lower Non-critical - going high",
-            "Lower Critical - going low",
-            "Lower Critical - going high",
-            "Lower Non-recoverable - going low",
-            "Lower Non-recoverable - going high",
-            "Upper Non-critical - going low",
-            "Upper Non-critical - going high",
-            "Upper Critical - going low",
-            "Upper Critical - going high",
-            "Upper Non-recoverable - going low",
-            "Upper Non-recoverable - going high",
-        ],
-    ),
-    (
-        0x02,
-        &[
-            "Transition to Idle",
-            "Transition to Active",
-            "Transition to Busy",
-        ],
-    ),
-    (0x03, &["State Deasserted", "State Asserted"]),
-    (
-        0x04,
-        &[
-            "Predictive Failure deasserted",
-            "Predictive Failure asserted",
-        ],
-    ),
-    (0x05, &["Limit Not Exceeded", "Limit Exceeded"]),
-    (0x06, &["Performance Met", "Performance Lags"]),
-    (
-        0x07,
-        &[
-            "transition to OK",
-            "transition to Non-Critical from OK",
-            "transition to Critical from less severe",
-            "transition to Non-recoverable from less severe",
-            "transition to Non-Critical from more severe",
-            "transition to Critical from Non-recoverable",
-            "transition to Non-recoverable",
-            "Monitor",
-            "Informational",
-        ],
-    ),
-    (
-        0x08,
-        &[
-            "Device Removed/Device Absent",
-            "Device Inserted/Device Present",
-        ],
-    ),
-    (0x09, &["Device Disabled", "Device Enabled"]),
-    (
-        0x0a,
-        &[
-            "transition to Running",
-            "transition to In Test",
-            "transition to Power Off",
-            "transition to On Line",
-            "transition to Off Line",
-            "transition to Off Duty",
-            "transition to Degraded",
-            "transition to Power Save",
-            "Install Error",
-        ],
-    ),
-    (
-        0x0b,
-        &[
-            "Fully Redundant",
-            "Redundancy Lost",
-            "Redundancy Degraded",
-            "Non-redundant:Sufficient Resources from Redundant",
-            "Non-redundant:Sufficient Resources from Insufficient Resources",
-            "Non-redundant:Insufficient Resources",
-            "Redundancy Degraded from Fully Redundant",
-            "Redundancy Degraded from Non-redundant",
-        ],
-    ),
-    (
-        0x0c,
-        &[
-            "D0 Power State",
-            "D1 Power State",
-            "D2 Power State",
-            "D3 Power State",
-        ],
-    ),
+/// FreeIPMI's strings for the threshold event offsets (event/reading type
+/// 01h, IPMI v2.0 Table 42-2). The other generic and the sensor-specific
+/// strings are the sensor module's ([`crate::sensor::events::state_name`]),
+/// which FreeIPMI shares between `ipmi-sensors` and `ipmi-sel`.
+const FREEIPMI_THRESHOLD: &[&str] = &[
+    "Lower Non-critical - going low",
+    "Lower Non-critical - going high",
+    "Lower Critical - going low",
+    "Lower Critical - going high",
+    "Lower Non-recoverable - going low",
+    "Lower Non-recoverable - going high",
+    "Upper Non-critical - going low",
+    "Upper Non-critical - going high",
+    "Upper Critical - going low",
+    "Upper Critical - going high",
+    "Upper Non-recoverable - going low",
+    "Upper Non-recoverable - going high",
 ];
 
 /// Generic event strings, `ipmitool` spelling (trailing blanks dropped).
@@ -275,358 +196,6 @@ const IPMITOOL_GENERIC: [(u8, &[&str]); 12] = [
             "D3 Power State",
         ],
     ),
-];
-
-/// Sensor-specific event strings by sensor type (IPMI v2.0 Table 42-3,
-/// event/reading type 6Fh), FreeIPMI's short spelling, indexed by offset.
-const FREEIPMI_SENSOR_SPECIFIC: [(u8, &[&str]); 37] = [
-    (
-        0x05,
-        &[
-            "General Chassis Intrusion",
-            "Drive Bay intrusion",
-            "I/O Card area intrusion",
-            "Processor area intrusion",
-            "LAN Leash Lost",
-            "Unauthorized dock",
-            "FAN area intrusion",
-        ],
-    ),
-    (
-        0x06,
-        &[
-            "Secure Mode Violation attempt",
-            "Pre-boot Password Violation - user password",
-            "Pre-boot Password Violation - setup password",
-            "Pre-boot Password Violation - network boot password",
-            "Other pre-boot Password Violation",
-            "Out-of-band Access Password Violation",
-        ],
-    ),
-    (
-        0x07,
-        &[
-            "IERR",
-            "Thermal Trip",
-            "FRB1/BIST failure",
-            "FRB2/Hang in POST failure",
-            "FRB3/Processor Startup/Initialization failure",
-            "Configuration Error",
-            "SM BIOS `Uncorrectable CPU-complex Error'",
-            "Processor Presence detected",
-            "Processor disabled",
-            "Terminator Presence Detected",
-            "Processor Automatically Throttled",
-            "Machine Check Exception",
-            "Correctable Machine Check Error",
-        ],
-    ),
-    (
-        0x08,
-        &[
-            "Presence detected",
-            "Power Supply Failure detected",
-            "Predictive Failure",
-            "Power Supply input lost (AC/DC)",
-            "Power Supply input lost or out-of-range",
-            "Power Supply input out-of-range, but present",
-            "Configuration error",
-            "Power Supply Inactive",
-        ],
-    ),
-    (
-        0x09,
-        &[
-            "Power Off/Power Down",
-            "Power Cycle",
-            "240VA Power Down",
-            "Interlock Power Down",
-            "AC lost/Power input lost",
-            "Soft Power Control Failure",
-            "Power Unit Failure detected",
-            "Predictive Failure",
-        ],
-    ),
-    (
-        0x0c,
-        &[
-            "Correctable memory error",
-            "Uncorrectable memory error",
-            "Parity",
-            "Memory Scrub Failed",
-            "Memory Device Disabled",
-            "Correctable memory error logging limit reached",
-            "Presence detected",
-            "Configuration error",
-            "Spare",
-            "Memory Automatically Throttled",
-            "Critical Overtemperature",
-        ],
-    ),
-    (
-        0x0d,
-        &[
-            "Drive Presence",
-            "Drive Fault",
-            "Predictive Failure",
-            "Hot Spare",
-            "Consistency Check / Parity Check in progress",
-            "In Critical Array",
-            "In Failed Array",
-            "Rebuild/Remap in progress",
-            "Rebuild/Remap Aborted",
-        ],
-    ),
-    (
-        0x0f,
-        &[
-            "System Firmware Error",
-            "System Firmware Hang",
-            "System Firmware Progress",
-        ],
-    ),
-    (
-        0x10,
-        &[
-            "Correctable Memory Error Logging Disabled",
-            "Event Type Logging Disabled",
-            "Log Area Reset/Cleared",
-            "All Event Logging Disabled",
-            "SEL Full",
-            "SEL Almost Full",
-            "Correctable Machine Check Error Logging Disabled",
-        ],
-    ),
-    (
-        0x11,
-        &[
-            "BIOS Watchdog Reset",
-            "OS Watchdog Reset",
-            "OS Watchdog Shut Down",
-            "OS Watchdog Power Down",
-            "OS Watchdog Power Cycle",
-            "OS Watchdog NMI/Diagnostic Interrupt",
-            "OS Watchdog Expired, status only",
-            "OS Watchdog pre-timeout Interrupt, non-NMI",
-        ],
-    ),
-    (
-        0x12,
-        &[
-            "System Reconfigured",
-            "OEM System Boot Event",
-            "Undetermined system hardware failure",
-            "Entry added to Auxiliary Log",
-            "PEF Action",
-            "Timestamp Clock Synch",
-        ],
-    ),
-    (
-        0x13,
-        &[
-            "Front Panel NMI/Diagnostic Interrupt",
-            "Bus Timeout",
-            "I/O channel check NMI",
-            "Software NMI",
-            "PCI PERR",
-            "PCI SERR",
-            "EISA Fail Safe Timeout",
-            "Bus Correctable Error",
-            "Bus Uncorrectable Error",
-            "Fatal NMI",
-            "Bus Fatal Error",
-            "Bus Degraded",
-        ],
-    ),
-    (
-        0x14,
-        &[
-            "Power Button pressed",
-            "Sleep Button pressed",
-            "Reset Button pressed",
-            "FRU latch open",
-            "FRU service request button",
-        ],
-    ),
-    (0x19, &["Soft Power Control Failure", "Thermal Trip"]),
-    (
-        0x1b,
-        &[
-            "Cable/Interconnect is connected",
-            "Configuration Error - Incorrect cable connected",
-        ],
-    ),
-    (
-        0x1d,
-        &[
-            "Initiated by power up",
-            "Initiated by hard reset",
-            "Initiated by warm reset",
-            "User requested PXE boot",
-            "Automatic boot to diagnostic",
-            "OS / run-time software initiated hard reset",
-            "OS / run-time software initiated warm reset",
-            "System Restart",
-        ],
-    ),
-    (
-        0x1e,
-        &[
-            "No bootable media",
-            "Non-bootable diskette left in drive",
-            "PXE Server not found",
-            "Invalid boot sector",
-            "Timeout waiting for user selection of boot source",
-        ],
-    ),
-    (
-        0x1f,
-        &[
-            "A: boot completed",
-            "C: boot completed",
-            "PXE boot completed",
-            "Diagnostic boot completed",
-            "CD-ROM boot completed",
-            "ROM boot completed",
-            "boot completed - boot device not specified",
-            "Base OS/Hypervisor Installation started",
-            "Base OS/Hypervisor Installation completed",
-            "Base OS/Hypervisor Installation aborted",
-            "Base OS/Hypervisor Installation failed",
-        ],
-    ),
-    (
-        0x20,
-        &[
-            "Critical stop during OS load",
-            "Run-time Critical Stop",
-            "OS Graceful Stop",
-            "OS Graceful Shutdown",
-            "Soft Shutdown initiated by PEF",
-            "Agent Not Responding",
-        ],
-    ),
-    (
-        0x21,
-        &[
-            "Fault Status asserted",
-            "Identify Status asserted",
-            "Slot/Connector Device installed/attached",
-            "Slot/Connector Ready for Device Installation",
-            "Slot/Connector Ready for Device Removal",
-            "Slot Power is Off",
-            "Slot/Connector Device Removal Request",
-            "Interlock asserted",
-            "Slot is Disabled",
-            "Slot holds spare device",
-        ],
-    ),
-    (
-        0x22,
-        &[
-            "S0/G0",
-            "S1",
-            "S2",
-            "S3",
-            "S4",
-            "S5/G2",
-            "S4/S5 soft-off",
-            "G3/Mechanical Off",
-            "Sleeping in an S1, S2, or S3 states",
-            "G1 sleeping",
-            "S5 entered by override",
-            "Legacy ON state",
-            "Legacy OFF state",
-            "Unspecified",
-            "Unknown",
-        ],
-    ),
-    (
-        0x23,
-        &[
-            "Timer expired, status only",
-            "Hard Reset",
-            "Power Down",
-            "Power Cycle",
-            "reserved",
-            "reserved",
-            "reserved",
-            "reserved",
-            "Timer interrupt",
-        ],
-    ),
-    (
-        0x24,
-        &[
-            "platform generated page",
-            "platform generated LAN alert",
-            "Platform Event Trap generated",
-            "platform generated SNMP trap, OEM format",
-        ],
-    ),
-    (
-        0x25,
-        &["Entity Present", "Entity Absent", "Entity Disabled"],
-    ),
-    (0x27, &["LAN Heartbeat Lost", "LAN Heartbeat"]),
-    (
-        0x28,
-        &[
-            "sensor access degraded or unavailable",
-            "controller access degraded or unavailable",
-            "management controller off-line",
-            "management controller unavailable",
-            "sensor failure",
-            "FRU failure",
-        ],
-    ),
-    (
-        0x29,
-        &["battery low", "battery failed", "battery presence detected"],
-    ),
-    (
-        0x2a,
-        &[
-            "Session Activated",
-            "Session Deactivated",
-            "Invalid Username or Password",
-            "Invalid Password Disable",
-        ],
-    ),
-    (
-        0x2b,
-        &[
-            "Hardware change detected with associated Entity",
-            "Firmware or software change detected with associated Entity",
-            "Hardware incompatibility detected with associated Entity",
-            "Firmware or software incompatibility detected with associated Entity",
-            "Entity is of an invalid or unsupported hardware version",
-            "Entity contains an invalid or unsupported firmware or software version",
-            "Hardware Change detected with associated Entity was successful",
-            "Software or F/W Change detected with associated Entity was successful",
-        ],
-    ),
-    (
-        0x2c,
-        &[
-            "FRU Not Installed",
-            "FRU Inactive",
-            "FRU Activation Requested",
-            "FRU Activation In Progress",
-            "FRU Active",
-            "FRU Deactivation Requested",
-            "FRU Deactivation In Progress",
-            "FRU Communication Lost",
-        ],
-    ),
-    // Types without sensor-specific offsets in Table 42-3 have none here.
-    (0x01, &[]),
-    (0x02, &[]),
-    (0x03, &[]),
-    (0x04, &[]),
-    (0x0a, &[]),
-    (0x0b, &[]),
-    (0x0e, &[]),
 ];
 
 /// Sensor-specific event strings, `ipmitool` spelling, indexed by offset
@@ -980,7 +549,12 @@ fn lookup(table: &[(u8, &'static [&'static str])], key: u8, offset: u8) -> Optio
 /// FreeIPMI's string for a generic event (event/reading type 01h–0Ch,
 /// IPMI v2.0 Table 42-2) at `offset`.
 pub fn generic_event(event_type: u8, offset: u8) -> Option<&'static str> {
-    lookup(&FREEIPMI_GENERIC, event_type, offset)
+    match event_type {
+        0x01 => FREEIPMI_THRESHOLD.get(usize::from(offset)).copied(),
+        0x02..=0x0c => crate::sensor::events::state_name(event_type, 0, offset),
+        _ => None,
+    }
+    .filter(|s| !s.is_empty())
 }
 
 /// `ipmitool`'s string for a generic event at `offset`.
@@ -991,7 +565,7 @@ pub fn ipmitool_generic_event(event_type: u8, offset: u8) -> Option<&'static str
 /// FreeIPMI's string for a sensor-specific event (type 6Fh, IPMI v2.0
 /// Table 42-3) of `sensor_type` at `offset`.
 pub fn sensor_specific_event(sensor_type: u8, offset: u8) -> Option<&'static str> {
-    lookup(&FREEIPMI_SENSOR_SPECIFIC, sensor_type, offset)
+    crate::sensor::events::state_name(0x6f, sensor_type, offset).filter(|s| !s.is_empty())
 }
 
 /// `ipmitool`'s string for a sensor-specific event of `sensor_type` at
@@ -1865,17 +1439,22 @@ mod tests {
 
     #[test]
     fn tables_cover_their_offsets() {
-        // Every sensor-specific type of the FreeIPMI table has an ipmitool
-        // table of the same size.
-        for (code, strings) in FREEIPMI_SENSOR_SPECIFIC {
-            let other = IPMITOOL_SENSOR_SPECIFIC
-                .iter()
-                .find(|(c, _)| *c == code)
-                .unwrap();
-            assert_eq!(strings.len(), other.1.len(), "sensor type {code:#04x}");
+        // Every sensor-specific type has as many ipmitool strings as
+        // FreeIPMI strings (the sensor module's table).
+        for (code, strings) in IPMITOOL_SENSOR_SPECIFIC {
+            assert_eq!(
+                crate::sensor::events::state_count(0x6f, code),
+                strings.len(),
+                "sensor type {code:#04x}"
+            );
         }
-        for ((a, x), (b, y)) in FREEIPMI_GENERIC.iter().zip(IPMITOOL_GENERIC.iter()) {
-            assert_eq!((a, x.len()), (b, y.len()));
+        for (code, strings) in IPMITOOL_GENERIC {
+            let freeipmi = if code == 0x01 {
+                FREEIPMI_THRESHOLD.len()
+            } else {
+                crate::sensor::events::state_count(code, 0)
+            };
+            assert_eq!(freeipmi, strings.len(), "event type {code:#04x}");
         }
     }
 }
