@@ -16,6 +16,13 @@
 //! suite in [`Machine::cipher_suites`]; Set Session Privilege Level, Close
 //! Session and the commands of the `handler` module inside a session.
 //! IPMI 1.5 sessions are not served.
+//!
+//! Faults for tests: a [`ResponseHook`] set with
+//! [`VirtualBmc::set_response_hook`] sees every IPMI answer (sessionless
+//! and in-session) before it is sent and may keep it, replace its
+//! completion code and data, or drop it (the request then times out);
+//! [`VirtualBmc::replace_machine`] puts another machine behind the same
+//! address (a replaced or re-flashed BMC).
 
 mod handler;
 pub mod machine;
@@ -53,6 +60,46 @@ pub use machine::{Machine, User};
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 /// Half-open handshakes are forgotten after this long.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A completion code and response data.
+type Answer = (CompletionCode, Vec<u8>);
+
+/// What a [`ResponseHook`] does with one answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rewrite {
+    /// Send the answer the BMC made.
+    Keep,
+    /// Send this completion code and response data instead.
+    Replace(CompletionCode, Vec<u8>),
+    /// Send nothing: the requester times out.
+    Drop,
+}
+
+/// Rewrites answers before they are sent: scripted misbehaviour (wrong
+/// next-record IDs, late completion codes, garbage, silence) for tests.
+pub trait ResponseHook: Send {
+    /// Decides about the answer `completion` + `data` to `request`.
+    fn rewrite(
+        &mut self,
+        request: &IpmiRequest,
+        completion: CompletionCode,
+        data: &[u8],
+    ) -> Rewrite;
+}
+
+impl<F> ResponseHook for F
+where
+    F: FnMut(&IpmiRequest, CompletionCode, &[u8]) -> Rewrite + Send,
+{
+    fn rewrite(
+        &mut self,
+        request: &IpmiRequest,
+        completion: CompletionCode,
+        data: &[u8],
+    ) -> Rewrite {
+        self(request, completion, data)
+    }
+}
 
 /// A source of random bytes (session IDs, Rc, AES IVs). The caller picks a
 /// cryptographically secure one; tests may use a fixed sequence.
@@ -108,13 +155,26 @@ pub struct BmcStats {
 }
 
 /// A virtual BMC (sans-IO).
-#[derive(Debug)]
 pub struct VirtualBmc {
     machine: Machine,
     pending: HashMap<u32, Pending>,
     sessions: HashMap<u32, Active>,
     next_handle: u8,
     stats: BmcStats,
+    hook: Option<Box<dyn ResponseHook>>,
+}
+
+impl std::fmt::Debug for VirtualBmc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualBmc")
+            .field("machine", &self.machine)
+            .field("pending", &self.pending)
+            .field("sessions", &self.sessions)
+            .field("next_handle", &self.next_handle)
+            .field("stats", &self.stats)
+            .field("hook", &self.hook.is_some())
+            .finish()
+    }
 }
 
 impl VirtualBmc {
@@ -126,6 +186,35 @@ impl VirtualBmc {
             sessions: HashMap::new(),
             next_handle: 0,
             stats: BmcStats::default(),
+            hook: None,
+        }
+    }
+
+    /// Sets (or with `None` removes) the hook that rewrites answers.
+    pub fn set_response_hook(&mut self, hook: Option<Box<dyn ResponseHook>>) {
+        self.hook = hook;
+    }
+
+    /// Puts `machine` behind this BMC's address. With `drop_sessions`
+    /// every session and half-open handshake is forgotten, as a replaced
+    /// BMC would; without, sessions carry on with the new machine.
+    pub fn replace_machine(&mut self, machine: Machine, drop_sessions: bool) {
+        self.machine = machine;
+        if drop_sessions {
+            self.sessions.clear();
+            self.pending.clear();
+        }
+    }
+
+    /// Runs the hook on an answer; `None` drops it.
+    fn rewrite(&mut self, req: &IpmiRequest, answer: Answer) -> Option<Answer> {
+        let Some(hook) = self.hook.as_mut() else {
+            return Some(answer);
+        };
+        match hook.rewrite(req, answer.0, &answer.1) {
+            Rewrite::Keep => Some(answer),
+            Rewrite::Replace(cc, data) => Some((cc, data)),
+            Rewrite::Drop => None,
         }
     }
 
@@ -194,7 +283,8 @@ impl VirtualBmc {
             active_sessions: self.sessions.len(),
             handle: 0,
         };
-        let (cc, data) = handler::handle(&mut self.machine, &req, caller);
+        let answer = handler::handle(&mut self.machine, &req, caller);
+        let (cc, data) = self.rewrite(&req, answer)?;
         Some(req.respond(cc, data).to_bytes())
     }
 
@@ -442,6 +532,30 @@ impl VirtualBmc {
         rng: &mut dyn Entropy,
     ) -> Option<Vec<u8>> {
         let active_count = self.sessions.len();
+        let (req, answer, close) =
+            self.in_session_answer(peer, session_id, bytes, now, active_count)?;
+        let datagram = self.rewrite(&req, answer).and_then(|(cc, data)| {
+            let active = self.sessions.get_mut(&session_id)?;
+            let resp: IpmiResponse = req.respond(cc, data);
+            let iv = random_array(rng);
+            Some(active.session.encode_message(&resp.to_bytes(), iv))
+        });
+        if let Some(id) = close {
+            self.sessions.remove(&id);
+        }
+        datagram
+    }
+
+    /// Decodes and answers an in-session request: the request, the answer
+    /// and the session to close after sending it.
+    fn in_session_answer(
+        &mut self,
+        peer: SocketAddr,
+        session_id: u32,
+        bytes: &[u8],
+        now: Instant,
+        active_count: usize,
+    ) -> Option<(IpmiRequest, Answer, Option<u32>)> {
         let active = self.sessions.get_mut(&session_id)?;
         if active.peer != peer {
             return None;
@@ -473,13 +587,7 @@ impl VirtualBmc {
             };
             handler::handle(&mut self.machine, &req, caller)
         };
-        let resp: IpmiResponse = req.respond(cc, data);
-        let iv = random_array(rng);
-        let datagram = active.session.encode_message(&resp.to_bytes(), iv);
-        if let Some(id) = close {
-            self.sessions.remove(&id);
-        }
-        Some(datagram)
+        Some((req, (cc, data), close))
     }
 }
 

@@ -111,6 +111,12 @@ impl StatsHandle {
             .stats()
     }
 
+    /// Runs `f` on the running BMC: set a [`super::ResponseHook`], swap
+    /// its machine, inspect it.
+    pub fn with_bmc<R>(&self, f: impl FnOnce(&mut VirtualBmc) -> R) -> R {
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
     /// Established sessions now.
     pub fn active_sessions(&self) -> usize {
         self.0

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ipmi_proto::bmc::platform::PlatformModel;
 use ipmi_proto::bmc::sensors::SensorModel;
 use ipmi_proto::bmc::server::{Server, StatsHandle};
-use ipmi_proto::bmc::Machine;
+use ipmi_proto::bmc::{Machine, ResponseHook};
 
 /// A virtual BMC served from a background thread; stopped on drop.
 pub struct VirtualBmc {
@@ -88,6 +88,25 @@ impl VirtualBmc {
     /// The server's statistics (sessions opened, handshakes refused, ...).
     pub fn stats(&self) -> &StatsHandle {
         &self.stats
+    }
+
+    /// Makes the BMC misbehave: `hook` rewrites its answers from now on
+    /// (see [`crate::hostile`]).
+    pub fn set_hook(&self, hook: impl ResponseHook + 'static) {
+        self.stats
+            .with_bmc(|b| b.set_response_hook(Some(Box::new(hook))));
+    }
+
+    /// Back to well-behaved answers.
+    pub fn clear_hook(&self) {
+        self.stats.with_bmc(|b| b.set_response_hook(None));
+    }
+
+    /// Puts another machine behind the same address; `drop_sessions` as
+    /// in [`ipmi_proto::bmc::VirtualBmc::replace_machine`].
+    pub fn replace_machine(&self, machine: Machine, drop_sessions: bool) {
+        self.stats
+            .with_bmc(|b| b.replace_machine(machine, drop_sessions));
     }
 }
 
