@@ -1,13 +1,21 @@
-//! The HTTP side: upstream's endpoints with its status codes and texts.
+//! The HTTP side: upstream's endpoints with its status codes and texts,
+//! served under limits that hostile or broken clients cannot exhaust.
 //!
 //! | path | method | answer |
 //! |---|---|---|
-//! | `/ipmi?target=&module=` | GET | the target's metrics; 400 `'target' parameter must be specified`, 400 `Unknown module "x"` |
+//! | `/ipmi?target=&module=` | GET | the target's metrics; 400 `'target' parameter must be specified`, 400 `Unknown module "x"`, 400 for a malformed or over-long target ([`target`]) |
 //! | `/metrics` | GET | the exporter's own metrics (and the local BMC, once in-band exists) |
 //! | `/-/reload` | POST | 200, or 500 `failed to reload config: …` (old config kept); other methods 405 |
 //! | `/-/healthy` | GET | 200 `Healthy` |
 //! | anything else | GET | the landing page |
+//!
+//! Routes live in [`routes`]; connection handling (limits, timeouts, TLS)
+//! in this module and [`conn`]; basic auth in [`auth`].
 
+pub mod auth;
+pub mod conn;
+pub mod routes;
+pub mod target;
 pub mod web_config;
 
 use std::convert::Infallible;
@@ -15,26 +23,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::body::Incoming;
-use hyper::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
 use crate::scrape::Exporter;
-use web_config::{check_basic_auth, Web};
+pub use conn::HttpLimits;
+use web_config::Web;
 
-/// Scrapes without the timeout header get this long.
-const DEFAULT_SCRAPE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Kept back from Prometheus's timeout to send the answer in time.
-const SCRAPE_TIMEOUT_MARGIN: Duration = Duration::from_millis(500);
-
-const TEXT_FORMAT: &str = "text/plain; version=0.0.4; charset=utf-8";
-const OPENMETRICS_FORMAT: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+/// Largest HTTP/1 read buffer, and so largest request head (hyper answers
+/// 431 beyond it); HTTP/2 header lists are bounded the same.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// HTTP/2 requests at once on one connection.
+const MAX_H2_STREAMS: u32 = 32;
 
 /// Parses `--web.listen-address` values: `:9290`, `0.0.0.0:9290`, `[::1]:9290`.
 ///
@@ -82,22 +85,49 @@ pub async fn bind(addrs: &[String]) -> Result<Vec<TcpListener>, String> {
     Ok(listeners)
 }
 
-/// Serves HTTP (or HTTPS) on the listeners until the task is dropped.
+/// Serves HTTP (or HTTPS) on the listeners until the task is dropped, with
+/// at most `web.limits.max_connections` connections open across all of them.
 pub async fn serve(listeners: Vec<TcpListener>, web: Arc<Web>, exporter: Arc<Exporter>) {
+    let slots = Arc::new(Semaphore::new(web.limits.max_connections.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for listener in listeners {
-        let (web, exporter) = (Arc::clone(&web), Arc::clone(&exporter));
-        tasks.spawn(accept_loop(listener, web, exporter));
+        let (web, exporter, slots) = (Arc::clone(&web), Arc::clone(&exporter), Arc::clone(&slots));
+        tasks.spawn(accept_loop(listener, web, exporter, slots));
     }
     while tasks.join_next().await.is_some() {}
 }
 
-async fn accept_loop(listener: TcpListener, web: Arc<Web>, exporter: Arc<Exporter>) {
+async fn accept_loop(
+    listener: TcpListener,
+    web: Arc<Web>,
+    exporter: Arc<Exporter>,
+    slots: Arc<Semaphore>,
+) {
     let acceptor = web.tls.clone().map(TlsAcceptor::from);
+    let mut last_full_warning: Option<tokio::time::Instant> = None;
     loop {
+        // At the limit, stop accepting: new connections wait in the
+        // kernel's queue until a slot frees (timeouts free them).
+        let permit = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                if last_full_warning.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                    tracing::warn!(
+                        max_connections = web.limits.max_connections,
+                        "HTTP connection limit reached; new connections wait"
+                    );
+                    last_full_warning = Some(tokio::time::Instant::now());
+                }
+                match Arc::clone(&slots).acquire_owned().await {
+                    Ok(p) => p,
+                    Err(_) => return,
+                }
+            }
+        };
         let (stream, peer) = match listener.accept().await {
             Ok(v) => v,
             Err(e) => {
+                // Out of file descriptors, mostly: wait for some to close.
                 tracing::warn!(error = %e, "accept failed");
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
@@ -105,198 +135,70 @@ async fn accept_loop(listener: TcpListener, web: Arc<Web>, exporter: Arc<Exporte
         };
         let (web, exporter, acceptor) = (Arc::clone(&web), Arc::clone(&exporter), acceptor.clone());
         tokio::spawn(async move {
-            let service = service_fn(move |req| {
-                let (web, exporter) = (Arc::clone(&web), Arc::clone(&exporter));
-                async move { Ok::<_, Infallible>(handle(req, &web, &exporter).await) }
-            });
-            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-            let result = match acceptor {
-                Some(acceptor) => match acceptor.accept(stream).await {
-                    Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
-                    Err(e) => {
-                        tracing::debug!(%peer, error = %e, "TLS handshake failed");
-                        return;
-                    }
-                },
-                None => {
-                    builder
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await
-                }
-            };
-            if let Err(e) = result {
-                tracing::debug!(%peer, error = %e, "HTTP connection error");
-            }
+            let _permit = permit;
+            serve_connection(stream, peer, web, exporter, acceptor).await;
         });
     }
 }
 
-fn respond(
-    status: StatusCode,
-    content_type: &str,
-    body: impl Into<Bytes>,
-) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(body.into()));
-    *r.status_mut() = status;
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        r.headers_mut().insert(CONTENT_TYPE, v);
-    }
-    r
-}
-
-fn text(status: StatusCode, body: impl Into<String>) -> Response<Full<Bytes>> {
-    let mut b: String = body.into();
-    b.push('\n');
-    respond(status, "text/plain; charset=utf-8", b)
-}
-
-/// The first value of a query parameter, percent-decoded.
-fn query_param(query: &str, key: &str) -> Option<String> {
-    form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
-}
-
-fn wants_openmetrics(req: &Request<Incoming>) -> bool {
-    req.headers()
-        .get(hyper::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/openmetrics-text"))
-}
-
-/// The scrape deadline: Prometheus's timeout header minus a margin.
-fn scrape_budget(req: &Request<Incoming>) -> Duration {
-    req.headers()
-        .get("X-Prometheus-Scrape-Timeout-Seconds")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map_or(DEFAULT_SCRAPE_TIMEOUT, |s| {
-            let d = Duration::from_secs_f64(s.min(3600.0));
-            d.checked_sub(SCRAPE_TIMEOUT_MARGIN)
-                .filter(|d| !d.is_zero())
-                .unwrap_or(d / 2)
-        })
-}
-
-async fn handle(req: Request<Incoming>, web: &Web, exporter: &Exporter) -> Response<Full<Bytes>> {
-    let auth = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    if !check_basic_auth(&web.users, auth) {
-        let mut r = text(StatusCode::UNAUTHORIZED, "Unauthorized");
-        r.headers_mut()
-            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
-        return r;
-    }
-    let mut resp = route(req, exporter).await;
-    for (k, v) in &web.headers {
-        if let (Ok(k), Ok(v)) = (
-            hyper::header::HeaderName::try_from(k.as_str()),
-            HeaderValue::from_str(v),
-        ) {
-            resp.headers_mut().insert(k, v);
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    web: Arc<Web>,
+    exporter: Arc<Exporter>,
+    acceptor: Option<TlsAcceptor>,
+) {
+    let _ = stream.set_nodelay(true);
+    let activity = conn::Activity::new();
+    let stream = conn::Tracked::new(stream, Arc::clone(&activity));
+    let limits = web.limits;
+    let http1_only = web.http1_only;
+    let service_activity = Arc::clone(&activity);
+    let service = service_fn(move |req| {
+        let (web, exporter) = (Arc::clone(&web), Arc::clone(&exporter));
+        let guard = service_activity.request();
+        async move {
+            let resp = routes::handle(req, &web, &exporter).await;
+            drop(guard);
+            Ok::<_, Infallible>(resp)
         }
+    });
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder.http1().max_buf_size(MAX_HEAD_BYTES);
+    builder
+        .http2()
+        .max_header_list_size(u32::try_from(MAX_HEAD_BYTES).unwrap_or(u32::MAX))
+        .max_concurrent_streams(MAX_H2_STREAMS);
+    if http1_only {
+        builder = builder.http1_only();
     }
-    resp
-}
-
-async fn route(req: Request<Incoming>, exporter: &Exporter) -> Response<Full<Bytes>> {
-    let path = req.uri().path().to_string();
-    let query = req.uri().query().unwrap_or("").to_string();
-    match path.as_str() {
-        "/ipmi" => {
-            let Some(target) = query_param(&query, "target").filter(|t| !t.is_empty()) else {
-                return text(
-                    StatusCode::BAD_REQUEST,
-                    "'target' parameter must be specified",
-                );
-            };
-            let module = query_param(&query, "module")
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| "default".into());
-            let config = exporter.config();
-            if !config.modules.contains_key(&module) && module != crate::vendor::AUTO {
-                return text(
-                    StatusCode::BAD_REQUEST,
-                    format!("Unknown module {module:?}"),
-                );
-            }
-            if !config.target_allowed(&target) {
-                return text(
-                    StatusCode::FORBIDDEN,
-                    format!("Target {target:?} is not allowed"),
-                );
-            }
-            let budget = scrape_budget(&req);
-            let metrics = exporter.scrape(&target, &module, budget).await;
-            encode(&req, &metrics)
-        }
-        "/metrics" => {
-            let budget = scrape_budget(&req);
-            let metrics = exporter.local_metrics(budget).await;
-            let body = exporter.self_metrics_text();
-            // Self metrics first, then the local BMC's.
-            if wants_openmetrics(&req) {
-                let own = body.strip_suffix("# EOF\n").unwrap_or(&body);
-                let local = metrics.encode_openmetrics();
-                respond(StatusCode::OK, OPENMETRICS_FORMAT, format!("{own}{local}"))
-            } else {
-                let own = crate::metrics::openmetrics_to_text(&body);
-                respond(
-                    StatusCode::OK,
-                    TEXT_FORMAT,
-                    format!("{own}{}", metrics.encode_text()),
-                )
+    let connection = async {
+        match acceptor {
+            Some(acceptor) => match acceptor.accept(stream).await {
+                Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
+                Err(e) => {
+                    tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                    Ok(())
+                }
+            },
+            None => {
+                builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await
             }
         }
-        "/-/reload" => {
-            if req.method() != Method::POST {
-                let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "Only POST requests allowed");
-                r.headers_mut()
-                    .insert(ALLOW, HeaderValue::from_static("POST"));
-                return r;
-            }
-            match exporter.reload() {
-                Ok(()) => respond(StatusCode::OK, "text/plain; charset=utf-8", Bytes::new()),
-                Err(e) => text(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("failed to reload config: {e}"),
-                ),
+    };
+    tokio::select! {
+        result = connection => {
+            if let Err(e) = result {
+                tracing::debug!(%peer, error = %e, "HTTP connection error");
             }
         }
-        "/-/healthy" | "/-/ready" => text(StatusCode::OK, "Healthy"),
-        _ => respond(StatusCode::OK, "text/html; charset=utf-8", LANDING_PAGE),
+        why = conn::watchdog(activity, limits) => {
+            tracing::debug!(%peer, reason = why, "HTTP connection closed");
+        }
     }
 }
-
-fn encode(req: &Request<Incoming>, metrics: &crate::metrics::MetricSet) -> Response<Full<Bytes>> {
-    if wants_openmetrics(req) {
-        respond(
-            StatusCode::OK,
-            OPENMETRICS_FORMAT,
-            metrics.encode_openmetrics(),
-        )
-    } else {
-        respond(StatusCode::OK, TEXT_FORMAT, metrics.encode_text())
-    }
-}
-
-const LANDING_PAGE: &str = r#"<html>
-<head><title>IPMI Exporter</title></head>
-<body>
-<h1>IPMI Exporter</h1>
-<form action="/ipmi">
-<label>Target:</label> <input type="text" name="target" placeholder="X.X.X.X" value="1.2.3.4"><br>
-<label>Module:</label> <input type="text" name="module" placeholder="default" value="default"><br>
-<input type="submit" value="Submit">
-</form>
-<p><a href="/metrics">Local metrics</a></p>
-<p><a href="/-/healthy">Health</a></p>
-</body>
-</html>
-"#;
 
 #[cfg(test)]
 mod tests {
@@ -310,15 +212,5 @@ mod tests {
             vec!["127.0.0.1:9290".parse::<SocketAddr>().unwrap()]
         );
         assert!(parse_listen("nonsense").is_err());
-    }
-
-    #[test]
-    fn query_params_decode() {
-        assert_eq!(
-            query_param("target=10.0.0.1%3A623&module=default", "target").as_deref(),
-            Some("10.0.0.1:623")
-        );
-        assert_eq!(query_param("target=", "target").as_deref(), Some(""));
-        assert_eq!(query_param("a=b", "target"), None);
     }
 }

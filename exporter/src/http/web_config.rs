@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use tokio_rustls::rustls;
+
+use super::auth::BasicAuth;
+use super::conn::HttpLimits;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// The file's top level.
@@ -68,22 +71,28 @@ pub struct HttpServerConfig {
 }
 
 /// The web configuration ready to serve with.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Web {
     /// TLS acceptor configuration, if TLS is on.
     pub tls: Option<Arc<rustls::ServerConfig>>,
-    /// Basic-auth users.
-    pub users: BTreeMap<String, String>,
+    /// Basic-auth users and their verification cache.
+    pub auth: BasicAuth,
     /// Extra response headers.
     pub headers: Vec<(String, String)>,
+    /// Serve HTTP/1.1 only (`http_server_config.http2: false`).
+    pub http1_only: bool,
+    /// Connection limits and timeouts.
+    pub limits: HttpLimits,
 }
 
 impl std::fmt::Debug for Web {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Web")
             .field("tls", &self.tls.is_some())
-            .field("users", &self.users.keys().collect::<Vec<_>>())
-            .finish()
+            .field("users", &self.auth.users().collect::<Vec<_>>())
+            .field("http1_only", &self.http1_only)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
     }
 }
 
@@ -134,9 +143,14 @@ impl WebConfig {
                 return Err(format!("basic_auth_users {user:?}: not a bcrypt hash"));
             }
         }
+        let http2 = self
+            .http_server_config
+            .as_ref()
+            .and_then(|h| h.http2)
+            .unwrap_or(true);
         let tls = match &self.tls_server_config {
             None => None,
-            Some(t) => Some(Arc::new(tls_config(base, t)?)),
+            Some(t) => Some(Arc::new(tls_config(base, t, http2)?)),
         };
         let headers = self
             .http_server_config
@@ -144,8 +158,10 @@ impl WebConfig {
             .unwrap_or_default();
         Ok(Web {
             tls,
-            users: self.basic_auth_users,
+            auth: BasicAuth::new(self.basic_auth_users),
             headers,
+            http1_only: !http2,
+            limits: HttpLimits::default(),
         })
     }
 }
@@ -156,7 +172,11 @@ fn certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
         .map_err(|e| format!("bad certificate PEM: {e}"))
 }
 
-fn tls_config(base: &Path, t: &TlsServerConfig) -> Result<rustls::ServerConfig, String> {
+fn tls_config(
+    base: &Path,
+    t: &TlsServerConfig,
+    http2: bool,
+) -> Result<rustls::ServerConfig, String> {
     let cert_pem = pem_or_file(base, &t.cert, &t.cert_file, "cert_file")?;
     let key_pem = pem_or_file(base, &t.key, &t.key_file, "key_file")?;
     let chain = certs(&cert_pem)?;
@@ -215,52 +235,17 @@ fn tls_config(base: &Path, t: &TlsServerConfig) -> Result<rustls::ServerConfig, 
     let mut config = builder
         .with_single_cert(chain, key)
         .map_err(|e| format!("certificate and key: {e}"))?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = if http2 {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
     Ok(config)
-}
-
-/// Checks an `Authorization` header value against the users.
-pub fn check_basic_auth(users: &BTreeMap<String, String>, header: Option<&str>) -> bool {
-    if users.is_empty() {
-        return true;
-    }
-    let Some(encoded) = header.and_then(|h| h.strip_prefix("Basic ")) else {
-        return false;
-    };
-    let Some(decoded) = base64_decode(encoded.trim()) else {
-        return false;
-    };
-    let Ok(text) = String::from_utf8(decoded) else {
-        return false;
-    };
-    let Some((user, pass)) = text.split_once(':') else {
-        return false;
-    };
-    users
-        .get(user)
-        .is_some_and(|hash| bcrypt::verify(pass, hash).unwrap_or(false))
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(s).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn basic_auth() {
-        let hash = bcrypt::hash("s3cret", 4).unwrap();
-        let users = BTreeMap::from([("prom".to_string(), hash)]);
-        // "prom:s3cret"
-        assert!(check_basic_auth(&users, Some("Basic cHJvbTpzM2NyZXQ=")));
-        assert!(!check_basic_auth(&users, Some("Basic cHJvbTp3cm9uZw==")));
-        assert!(!check_basic_auth(&users, None));
-        assert!(check_basic_auth(&BTreeMap::new(), None));
-        assert_eq!(base64_decode("cHJvbTpzM2NyZXQ=").unwrap(), b"prom:s3cret");
-    }
 
     #[test]
     fn rejects_unknown_keys_and_bad_hashes() {
