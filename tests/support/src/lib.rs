@@ -43,6 +43,7 @@
 #![allow(clippy::panic, clippy::expect_used)]
 
 pub mod exporter_bin;
+pub mod fault_proxy;
 pub mod hostile;
 pub mod tools;
 pub mod virtual_bmc;
