@@ -30,6 +30,10 @@ pub enum CollectError {
     /// Talking to the BMC failed.
     #[error("{0}")]
     Ipmi(#[from] ipmi_proto::Error),
+    /// The SDR repository could not be read completely (the record and the
+    /// reason are in the message); nothing of it was cached.
+    #[error("{0}")]
+    Sdr(ipmi_proto::ops::sdr::SdrError),
     /// The BMC does not offer what the collector needs.
     #[error("{0}")]
     Unsupported(String),
@@ -47,6 +51,9 @@ impl CollectError {
     pub fn breaks_session(&self) -> bool {
         match self {
             Self::Ipmi(e) => e.is_timeout() || matches!(e, ipmi_proto::Error::SessionClosed),
+            Self::Sdr(e) => e
+                .transport()
+                .is_some_and(|e| e.is_timeout() || matches!(e, ipmi_proto::Error::SessionClosed)),
             Self::Deadline(_) => true,
             Self::Unsupported(_) | Self::Config(_) => false,
         }
