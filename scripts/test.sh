@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace. Installs the Debian packages the tests
 # need (real IPMI peers: OpenIPMI's ipmi_sim, ipmitool, FreeIPMI; promtool
-# from prometheus; openssl and curl for the TLS test) when they are missing. Tests that need ipmi_sim fail, never skip, if it cannot start.
+# from prometheus; amtool from prometheus-alertmanager; openssl and curl for the TLS test) when they are missing. Tests that need ipmi_sim fail, never skip, if it cannot start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,7 @@ command -v ipmi_sim >/dev/null 2>&1 || need+=(openipmi)
 command -v ipmitool >/dev/null 2>&1 || need+=(ipmitool)
 command -v bmc-info >/dev/null 2>&1 || need+=(freeipmi-tools)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
