@@ -195,6 +195,9 @@ pub fn render_text(reports: &[SensorReport]) -> String {
 fn sdr_error(connect: &ConnectArgs, e: SdrError) -> CliError {
     match e {
         SdrError::Transport(source) => connect.ipmi_error(source),
+        SdrError::Request {
+            source, record_id, ..
+        } if record_id.is_none() => connect.ipmi_error(source),
         other => CliError::Io {
             context: format!("{}: reading the SDR repository", connect.target),
             source: std::io::Error::other(other),

@@ -30,6 +30,10 @@ pub enum CollectError {
     /// Talking to the BMC failed.
     #[error("{0}")]
     Ipmi(#[from] ipmi_proto::Error),
+    /// The SDR repository could not be read completely (the record and the
+    /// reason are in the message); nothing of it was cached.
+    #[error("{0}")]
+    Sdr(ipmi_proto::ops::sdr::SdrError),
     /// The BMC does not offer what the collector needs.
     #[error("{0}")]
     Unsupported(String),
@@ -50,6 +54,9 @@ impl CollectError {
             // Timeouts and missed deadlines keep the session: the client
             // probes it on the next call and replaces it only if it is gone.
             Self::Ipmi(e) => matches!(e, ipmi_proto::Error::SessionClosed),
+            Self::Sdr(e) => e
+                .transport()
+                .is_some_and(|e| matches!(e, ipmi_proto::Error::SessionClosed)),
             Self::Deadline(_) => false,
             Self::Unsupported(_) | Self::Config(_) => false,
         }

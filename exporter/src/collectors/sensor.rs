@@ -43,7 +43,7 @@ impl From<SdrError> for CollectError {
     fn from(e: SdrError) -> Self {
         match e {
             SdrError::Transport(e) => Self::Ipmi(e),
-            other => Self::Unsupported(other.to_string()),
+            other => Self::Sdr(other),
         }
     }
 }

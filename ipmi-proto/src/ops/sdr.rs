@@ -21,7 +21,7 @@ use crate::codec::Codec;
 use crate::commands::sdr::{GetSdrRepositoryInfo, SdrRepositoryInfo};
 use crate::commands::Command;
 use crate::error::Error;
-use crate::sdr::{ReadPolicy, ReaderStats, SdrReadError, SdrReader, SdrRepository};
+use crate::sdr::{ReadPolicy, ReaderStats, SdrReadError, SdrReader, SdrRepository, SdrRequest};
 
 /// Why reading the SDR repository failed.
 #[derive(Debug, Error)]
@@ -30,9 +30,35 @@ pub enum SdrError {
     /// The session or transport failed (timeouts, I/O, authentication).
     #[error(transparent)]
     Transport(#[from] Error),
+    /// A request of the walk failed in the session or transport (a record
+    /// that is never answered times out here).
+    #[error("{command}{}: {source}", record_suffix(*.record_id))]
+    Request {
+        /// The command that failed ("Get SDR", "Reserve SDR Repository").
+        command: &'static str,
+        /// The record being read, if any.
+        record_id: Option<u16>,
+        /// What failed.
+        source: Error,
+    },
     /// The BMC's answers did not let the walk finish.
     #[error("reading the SDR repository: {0}")]
     Read(#[from] SdrReadError),
+}
+
+fn record_suffix(id: Option<u16>) -> String {
+    id.map(|i| format!(" (SDR record {i:#06x})"))
+        .unwrap_or_default()
+}
+
+impl SdrError {
+    /// The session or transport error behind this one, if any.
+    pub fn transport(&self) -> Option<&Error> {
+        match self {
+            Self::Transport(e) | Self::Request { source: e, .. } => Some(e),
+            Self::Read(_) => None,
+        }
+    }
 }
 
 /// Runs a reader to its end on `client`; returns the repository and the
@@ -47,7 +73,17 @@ pub async fn run_reader(
 ) -> Result<(SdrRepository, ReaderStats), SdrError> {
     while let Some(req) = reader.next_request() {
         let raw = req.to_raw();
-        let resp = client.request(raw.netfn, raw.cmd, 0, raw.data).await?;
+        let resp = client
+            .request(raw.netfn, raw.cmd, 0, raw.data)
+            .await
+            .map_err(|source| SdrError::Request {
+                command: req.name(),
+                record_id: match req {
+                    SdrRequest::Get(g) => Some(g.record_id),
+                    _ => None,
+                },
+                source,
+            })?;
         reader.handle_response(resp.completion, &resp.data)?;
     }
     let stats = reader.stats();

@@ -22,7 +22,7 @@ pub mod repository;
 pub mod sensors;
 
 pub use id_string::{IdString, IdStringType};
-pub use reader::{ReaderStats, SdrReadError, SdrReader, SdrRequest};
+pub use reader::{IncompleteReason, ReaderStats, SdrReadError, SdrReader, SdrRequest};
 pub use record::{
     CompactSensorRecord, Entity, EventOnlyRecord, FruLocatorRecord, FullSensorRecord,
     McLocatorRecord, OemRecord, RawThresholds, SdrHeader, SdrRecord, SensorFields, SensorOwner,

@@ -27,12 +27,18 @@
 //!   answer shorter than the header says continues with partial reads;
 //! * a record ID in the answer that differs from the requested one is
 //!   replaced by the requested one;
-//! * the walk stops at next ID FFFFh, at a next ID already visited (loops,
-//!   a record pointing at itself), and after the Repository Info's record
-//!   count plus a margin (BMCs that never return FFFFh); a count that
-//!   differs from the records found is tolerated;
-//! * CBh ("not present") or a persistent C3h on a later record ends the
-//!   walk with the records read so far;
+//! * the walk stops at next ID FFFFh and after the Repository Info's record
+//!   count plus a margin (BMCs that never return FFFFh);
+//! * a download is complete or it is an error, never a shorter repository:
+//!   a next ID already visited (a loop, a record pointing at itself), CBh
+//!   ("not present") or a persistent C3h on a later record end the walk
+//!   without error only when the records read already reach the Repository
+//!   Info's record count (the last record of a Dell FC830 answers C3h);
+//!   otherwise they are [`SdrReadError::Incomplete`], naming the record and
+//!   the reason;
+//! * a sensor or locator record (types 01h–03h, 11h, 12h) whose body does
+//!   not decode (zero-length, garbage) is [`SdrReadError::Incomplete`] too:
+//!   dropping it would silently drop its sensors;
 //! * every record has a request budget, so no answer can make it spin.
 //!
 //! Drive it with any transport: [`crate::ops::sdr`] runs it on a
@@ -118,9 +124,49 @@ pub enum SdrReadError {
         /// Requests spent on it.
         requests: u16,
     },
+    /// The walk was cut short: the repository would miss records.
+    #[error("SDR record {record_id:#06x}: {reason} ({read} of {} records read)", expected_text(*.expected))]
+    Incomplete {
+        /// The record at which the walk stopped.
+        record_id: u16,
+        /// Why.
+        reason: IncompleteReason,
+        /// Records read completely before it.
+        read: usize,
+        /// The Repository Info's record count, when known.
+        expected: Option<u16>,
+    },
     /// [`SdrReader::finish`] was called before the walk ended.
     #[error("the SDR walk has not finished")]
     NotFinished,
+}
+
+/// Why a walk was cut short ([`SdrReadError::Incomplete`]).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum IncompleteReason {
+    /// Its next-record ID names a record already read.
+    #[error("next record ID {next:#06x} was already read (a next-ID loop)")]
+    Loop {
+        /// The next-record ID the BMC gave.
+        next: u16,
+    },
+    /// The BMC answered Get SDR with this completion code (CBh "not
+    /// present", C3h "timeout" after retries).
+    #[error("Get SDR answered with completion code {0}")]
+    Completion(CompletionCode),
+    /// The record's body does not decode as its type.
+    #[error("record type {record_type:#04x} does not decode: {source}")]
+    Undecodable {
+        /// The header's record type.
+        record_type: u8,
+        /// What did not decode.
+        source: DecodeError,
+    },
+}
+
+fn expected_text(n: Option<u16>) -> String {
+    n.map_or_else(|| "an unknown number of".to_string(), |n| n.to_string())
 }
 
 fn record_suffix(id: Option<u16>) -> String {
@@ -224,6 +270,29 @@ impl Current {
         self.total = None;
         self.header_probe = false;
     }
+}
+
+/// Checks that a sensor or locator record decodes as its type (other
+/// types are kept as they are); `Err` names the type and the problem.
+fn check_decodes(raw: &[u8]) -> Result<(), (u8, DecodeError)> {
+    use super::record::{
+        CompactSensorRecord, EventOnlyRecord, FruLocatorRecord, FullSensorRecord, McLocatorRecord,
+        TYPE_COMPACT, TYPE_EVENT_ONLY, TYPE_FRU_LOCATOR, TYPE_FULL, TYPE_MC_LOCATOR,
+    };
+    let mut r = Reader::new(raw);
+    let header = SdrHeader::decode(&mut r).map_err(|e| (0, e))?;
+    let body = r.take_up_to(usize::from(header.length));
+    let mut b = Reader::new(body);
+    let t = header.record_type;
+    let result = match t {
+        TYPE_FULL => FullSensorRecord::decode_body(&mut b).map(drop),
+        TYPE_COMPACT => CompactSensorRecord::decode_body(&mut b).map(drop),
+        TYPE_EVENT_ONLY => EventOnlyRecord::decode_body(&mut b).map(drop),
+        TYPE_FRU_LOCATOR => FruLocatorRecord::decode_body(&mut b).map(drop),
+        TYPE_MC_LOCATOR => McLocatorRecord::decode_body(&mut b).map(drop),
+        _ => Ok(()),
+    };
+    result.map_err(|e| (t, e))
 }
 
 /// The sans-IO SDR repository reader. See the module docs.
@@ -483,8 +552,19 @@ impl SdrReader {
                 return Ok(());
             }
             CompletionCode::NotPresent
-                if !self.records.is_empty() || record_id == FIRST_RECORD_ID =>
+                if record_id == FIRST_RECORD_ID && self.records.is_empty() =>
             {
+                // An empty repository.
+                self.stats.ended_by = Some(completion);
+                self.phase = Phase::Done;
+                return Ok(());
+            }
+            CompletionCode::NotPresent if !self.records.is_empty() => {
+                if !self.count_reached() {
+                    return Err(
+                        self.incomplete(record_id, IncompleteReason::Completion(completion))
+                    );
+                }
                 self.stats.ended_by = Some(completion);
                 self.phase = Phase::Done;
                 return Ok(());
@@ -496,7 +576,13 @@ impl SdrReader {
                     return Ok(());
                 }
                 if !self.records.is_empty() {
-                    // The last record of a Dell FC830 answers C3h: keep the rest.
+                    if !self.count_reached() {
+                        return Err(
+                            self.incomplete(record_id, IncompleteReason::Completion(completion))
+                        );
+                    }
+                    // The last record of a Dell FC830 answers C3h: the
+                    // count says the rest is all there is.
                     self.stats.ended_by = Some(completion);
                     self.phase = Phase::Done;
                     return Ok(());
@@ -546,7 +632,7 @@ impl SdrReader {
             .total
             .is_some_and(|t| self.current.buf.len() >= t)
         {
-            self.complete_record();
+            self.complete_record()?;
         }
         Ok(())
     }
@@ -610,12 +696,42 @@ impl SdrReader {
         Ok(())
     }
 
-    fn complete_record(&mut self) {
+    /// `true` when the records read reach the Repository Info's count.
+    fn count_reached(&self) -> bool {
+        self.info
+            .is_some_and(|i| self.records.len() >= usize::from(i.record_count))
+    }
+
+    fn incomplete(&self, record_id: u16, reason: IncompleteReason) -> SdrReadError {
+        SdrReadError::Incomplete {
+            record_id,
+            reason,
+            read: self.records.len(),
+            expected: self.info.map(|i| i.record_count),
+        }
+    }
+
+    fn complete_record(&mut self) -> Result<(), SdrReadError> {
         let requested = self.current.record_id;
         let mut raw = std::mem::take(&mut self.current.buf);
         if let Some(t) = self.current.total {
             raw.truncate(t);
         }
+        check_decodes(&raw).map_err(|(record_type, source)| {
+            let id = Reader::new(&raw).u16_le("record ID").unwrap_or(requested);
+            let id = if requested == FIRST_RECORD_ID {
+                id
+            } else {
+                requested
+            };
+            self.incomplete(
+                id,
+                IncompleteReason::Undecodable {
+                    record_type,
+                    source,
+                },
+            )
+        })?;
         let header_id = Reader::new(&raw).u16_le("record ID").unwrap_or(requested);
         let id = if requested == FIRST_RECORD_ID {
             // 0000h names the first record, whatever its ID.
@@ -642,6 +758,9 @@ impl SdrReader {
             self.phase = Phase::Done;
         } else if self.seen.contains(&next) {
             self.stats.loop_detected = true;
+            if !self.count_reached() {
+                return Err(self.incomplete(id, IncompleteReason::Loop { next }));
+            }
             self.phase = Phase::Done;
         } else if self.records.len() >= self.max_records {
             self.stats.capped = true;
@@ -653,6 +772,7 @@ impl SdrReader {
         if self.phase == Phase::Done {
             self.current = Current::new(LAST_RECORD_ID);
         }
+        Ok(())
     }
 
     /// The repository read, once [`SdrReader::next_request`] returned

@@ -88,7 +88,7 @@ impl RtoEstimator {
                 self.rttvar = rtt / 2;
             }
             Some(srtt) => {
-                let delta = if srtt > rtt { srtt - rtt } else { rtt - srtt };
+                let delta = srtt.abs_diff(rtt);
                 // rttvar = 3/4 rttvar + 1/4 |srtt - rtt|; srtt = 7/8 srtt + 1/8 rtt
                 self.rttvar = (self.rttvar.saturating_mul(3) + delta) / 4;
                 self.srtt = Some((srtt.saturating_mul(7) + rtt) / 8);

@@ -90,3 +90,125 @@ pub fn run_exporter(args: &[&str], envs: &[(&str, &str)]) -> Output {
 pub fn describe_exporter(args: &[&str], out: &Output) -> String {
     format!("ipmi_exporter {}", crate::tools::describe(args, out))
 }
+
+/// A running `ipmi_exporter` server (the binary) on a free loopback port,
+/// with its log captured; killed when dropped.
+pub struct ServedExporter {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+    dir: tempfile::TempDir,
+}
+
+impl ServedExporter {
+    /// Starts `ipmi_exporter --config.file CONFIG` (YAML or TOML text) with
+    /// `args`; panics when it does not listen within 30 s.
+    pub fn start(config: &str, args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let config_path = dir.path().join("ipmi_exporter.yml");
+        std::fs::write(&config_path, config).expect("write config");
+        // A free port: bind, read it, release it (the exporter binds it next).
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let log = std::fs::File::create(dir.path().join("stderr.log")).expect("log file");
+        let child = Command::new(exporter())
+            .arg("--config.file")
+            .arg(&config_path)
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .args(args)
+            .env_remove("IPMI_PASSWORD")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log)
+            .spawn()
+            .expect("start ipmi_exporter");
+        let mut served = Self { child, addr, dir };
+        for _ in 0..300 {
+            if std::net::TcpStream::connect(addr).is_ok() {
+                return served;
+            }
+            if let Ok(Some(status)) = served.child.try_wait() {
+                panic!("ipmi_exporter exited ({status}): {}", served.log());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("ipmi_exporter does not listen on {addr}: {}", served.log());
+    }
+
+    /// Its address.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// Everything it logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
+    }
+
+    /// `GET PATH`; returns (status, body). Panics on I/O errors.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(self.addr).expect("connect to ipmi_exporter");
+        s.set_read_timeout(Some(Duration::from_secs(60)))
+            .expect("read timeout");
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send request");
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).expect("read answer");
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let body = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            dechunk(body)
+        } else {
+            body.to_string()
+        };
+        (status, body)
+    }
+
+    /// `GET /ipmi?target=TARGET&module=MODULE`: the body; panics unless 200.
+    pub fn scrape(&self, target: &str, module: &str) -> String {
+        let (status, body) = self.get(&format!("/ipmi?target={target}&module={module}"));
+        assert_eq!(status, 200, "scrape of {target}: {body}");
+        body
+    }
+}
+
+impl Drop for ServedExporter {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(rest.get(..n).unwrap_or(rest));
+        body = rest.get(n.saturating_add(2)..).unwrap_or("");
+    }
+    out
+}
+
+/// The value of the series written exactly as `series` (name and labels).
+pub fn series_value(body: &str, series: &str) -> Option<f64> {
+    body.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
+}

@@ -345,12 +345,33 @@ fn reserve_unsupported_reads_with_reservation_zero() {
 }
 
 #[test]
-fn loops_and_self_references_stop_the_walk() {
+fn loops_and_self_references_are_errors_naming_the_record() {
     let mut fake = Fake::new(sample());
     fake.next_override.insert(2, 2);
-    let (repo, stats) = fake.run(SdrReader::new(ReadPolicy::default())).unwrap();
-    assert_eq!(repo.records().len(), 3);
-    assert!(stats.loop_detected);
+    let err = fake.run(SdrReader::new(ReadPolicy::default())).unwrap_err();
+    assert_eq!(
+        err,
+        SdrReadError::Incomplete {
+            record_id: 3,
+            reason: IncompleteReason::Loop { next: 2 },
+            read: 3,
+            expected: Some(4),
+        }
+    );
+    assert!(err.to_string().contains("record 0x0003"), "{err}");
+    assert!(err.to_string().contains("loop"), "{err}");
+    let mut fake = Fake::new(sample());
+    fake.next_override.insert(1, 1);
+    let err = fake.run(SdrReader::new(ReadPolicy::default())).unwrap_err();
+    assert!(matches!(
+        err,
+        SdrReadError::Incomplete {
+            record_id: 2,
+            reason: IncompleteReason::Loop { next: 1 },
+            ..
+        }
+    ));
+    // A loop after the last record (the count is reached): complete.
     let mut fake = Fake::new(sample());
     fake.next_override.insert(3, 1);
     let (repo, stats) = fake.run(SdrReader::new(ReadPolicy::default())).unwrap();
@@ -361,6 +382,55 @@ fn loops_and_self_references_stop_the_walk() {
     fake.next_override.insert(3, 0);
     let (repo, _) = fake.run(SdrReader::new(ReadPolicy::default())).unwrap();
     assert_eq!(repo.records().len(), 4);
+    // Without a record count nothing proves a loop harmless.
+    let mut fake = Fake::new(sample());
+    fake.info_cc = CompletionCode::InsufficientPrivilege;
+    fake.next_override.insert(3, 1);
+    let err = fake.run(SdrReader::new(ReadPolicy::default())).unwrap_err();
+    assert!(matches!(
+        err,
+        SdrReadError::Incomplete { expected: None, .. }
+    ));
+}
+
+#[test]
+fn undecodable_sensor_records_are_errors() {
+    // A full sensor record with no body, and one with 12 bytes of noise.
+    for body in [
+        vec![],
+        vec![
+            0xde, 0xad, 0xbe, 0xef, 0xff, 0, 0x13, 0x37, 0xff, 0xff, 0, 1,
+        ],
+    ] {
+        let mut records = sample();
+        let len = u8::try_from(body.len()).unwrap();
+        let mut bad = vec![3, 0, 0x51, 0x01, len];
+        bad.extend_from_slice(&body);
+        records[2] = bad;
+        let mut fake = Fake::new(records);
+        let err = fake.run(SdrReader::new(ReadPolicy::default())).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SdrReadError::Incomplete {
+                    record_id: 3,
+                    reason: IncompleteReason::Undecodable {
+                        record_type: 0x01,
+                        ..
+                    },
+                    read: 2,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    // Unknown and OEM types are kept as they are.
+    let mut records = sample();
+    records[2] = vec![3, 0, 0x51, 0x77, 2, 1, 2];
+    let mut fake = Fake::new(records.clone());
+    let (repo, _) = fake.run(SdrReader::new(ReadPolicy::default())).unwrap();
+    assert_eq!(raws(&repo), records);
 }
 
 #[test]
@@ -376,13 +446,40 @@ fn never_last_is_capped_by_the_count() {
 }
 
 #[test]
-fn count_mismatch_and_dangling_next_are_tolerated() {
+fn dangling_next_is_an_error_unless_the_count_is_reached() {
+    // The count says 4 and 4 were read: the dangling next ID is harmless.
     let mut fake = Fake::new(sample());
-    fake.info_count = Some(9);
     fake.next_override.insert(3, 0x0777);
     let (repo, stats) = fake.run(SdrReader::new(ReadPolicy::default())).unwrap();
     assert_eq!(repo.records().len(), 4);
     assert_eq!(stats.ended_by, Some(CompletionCode::NotPresent));
+    // The count says 9: records are missing.
+    let mut fake = Fake::new(sample());
+    fake.info_count = Some(9);
+    fake.next_override.insert(3, 0x0777);
+    let err = fake.run(SdrReader::new(ReadPolicy::default())).unwrap_err();
+    assert_eq!(
+        err,
+        SdrReadError::Incomplete {
+            record_id: 0x0777,
+            reason: IncompleteReason::Completion(CompletionCode::NotPresent),
+            read: 4,
+            expected: Some(9),
+        }
+    );
+    assert!(err.to_string().contains("4 of 9 records"), "{err}");
+    // A late "not present" in the middle.
+    let mut fake = Fake::new(sample());
+    fake.fail = Some((2, CompletionCode::NotPresent));
+    let err = fake.run(SdrReader::new(ReadPolicy::default())).unwrap_err();
+    assert!(matches!(
+        err,
+        SdrReadError::Incomplete {
+            record_id: 3,
+            read: 2,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -420,8 +517,22 @@ fn busy_is_retried_and_errors_end_the_walk() {
     fake.busy = 2;
     let (repo, _) = fake.run(SdrReader::new(ReadPolicy::default())).unwrap();
     assert_eq!(raws(&repo), sample());
-    // C3h on the last record (Dell FC830): the rest is kept.
+    // C3h on the last record: three of four read is not a repository.
     let mut fake = Fake::new(sample());
+    fake.fail = Some((3, CompletionCode::Timeout));
+    let err = fake.run(SdrReader::new(ReadPolicy::default())).unwrap_err();
+    assert!(matches!(
+        err,
+        SdrReadError::Incomplete {
+            record_id: 5,
+            reason: IncompleteReason::Completion(CompletionCode::Timeout),
+            read: 3,
+            expected: Some(4),
+        }
+    ));
+    // C3h on a record past the count (Dell FC830's last record): the rest is kept.
+    let mut fake = Fake::new(sample());
+    fake.info_count = Some(3);
     fake.fail = Some((3, CompletionCode::Timeout));
     let (repo, stats) = fake.run(SdrReader::new(ReadPolicy::default())).unwrap();
     assert_eq!(repo.records().len(), 3);
