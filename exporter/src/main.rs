@@ -19,6 +19,9 @@ fn main() -> ExitCode {
     let result: anyhow::Result<()> = runtime
         .block_on(ipmi_exporter::cli::run(cli))
         .map_err(Into::into);
+    // Shutdown is bounded: tasks still running (a bcrypt check, a session
+    // close) get a moment, then the process exits.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

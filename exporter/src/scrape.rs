@@ -32,15 +32,23 @@ use crate::metrics::MetricSet;
 use crate::selfmetrics::SelfMetrics;
 use crate::vendor;
 
-/// Sessions idle longer than this get a keepalive (BMCs drop them after 60 s).
-const KEEPALIVE_AFTER: Duration = Duration::from_secs(25);
+/// Sessions idle longer than this get a keepalive: well before the 30 s
+/// inactivity timeout many BMCs use (IPMI v2.0 §6.12.15 suggests 60 s),
+/// with room for a lossy link's retransmissions and the check interval.
+const KEEPALIVE_AFTER: Duration = Duration::from_secs(15);
+/// How often idle sessions are checked.
+const MAINTAIN_EVERY: Duration = Duration::from_secs(2);
+/// Total time shutdown may spend closing sessions.
+const SHUTDOWN_BUDGET: Duration = Duration::from_secs(2);
 /// Targets not scraped for this long are closed and forgotten.
 const FORGET_AFTER: Duration = Duration::from_secs(600);
 
-/// Identifies a session: target plus everything that changes the session.
+/// Identifies a session: the resolved BMC address plus everything that
+/// changes the session. Spellings of one target (`127.0.0.1:030000`,
+/// `127.0.0.1:30000`, a host name) share a session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct TargetKey {
-    target: String,
+    peer: SocketAddr,
     user: String,
     /// SHA-256 of the password (never the password itself).
     password_digest: [u8; 32],
@@ -164,9 +172,25 @@ impl Exporter {
             .cloned()
     }
 
-    fn handle(&self, key: TargetKey) -> Arc<TargetHandle> {
+    /// The handle of `key`; a handle for the same BMC and user with other
+    /// session settings (a reload changed them) is replaced: returned in
+    /// the second place, for the caller to close its session.
+    fn handle(&self, key: TargetKey, target: &str) -> (Arc<TargetHandle>, Vec<Arc<TargetHandle>>) {
         let mut targets = self.targets.lock().unwrap_or_else(PoisonError::into_inner);
-        let target = key.target.clone();
+        let mut replaced = Vec::new();
+        if !targets.contains_key(&key) {
+            let stale: Vec<TargetKey> = targets
+                .keys()
+                .filter(|k| k.peer == key.peer && k.user == key.user)
+                .cloned()
+                .collect();
+            for k in stale {
+                if let Some(h) = targets.remove(&k) {
+                    replaced.push(h);
+                }
+            }
+        }
+        let target = target.to_string();
         let h = targets.entry(key).or_insert_with(|| {
             Arc::new(TargetHandle {
                 target,
@@ -175,13 +199,12 @@ impl Exporter {
             })
         });
         *h.last_used.lock().unwrap_or_else(PoisonError::into_inner) = std::time::Instant::now();
-        Arc::clone(h)
+        (Arc::clone(h), replaced)
     }
 
     /// Scrapes `target` with `module` within `budget`.
     pub async fn scrape(&self, target: &str, module_name: &str, budget: Duration) -> MetricSet {
         let started = Instant::now();
-        let deadline = started + budget;
         let config = self.config();
         let auto = module_name == vendor::AUTO;
         // module=auto: credentials from the "auto" module if there is one,
@@ -192,6 +215,9 @@ impl Exporter {
             module_name
         };
         let module = config.resolve(target, base);
+        // The module's `timeout` is the budget of the target's collectors;
+        // the scrape deadline from Prometheus applies as well.
+        let deadline = started + budget.min(module.timeout);
         let mut out = MetricSet::new();
         let outcome = self
             .scrape_target(
@@ -238,8 +264,12 @@ impl Exporter {
             ));
         }
         let password = module.password.read().map_err(CollectError::Config)?;
+        let peer = tokio::time::timeout_at(deadline, ipmi_proto::client::resolve_target(target))
+            .await
+            .map_err(|_| CollectError::Deadline("resolving the target"))?
+            .map_err(CollectError::Ipmi)?;
         let key = TargetKey {
-            target: target.to_string(),
+            peer,
             user: module.user.clone(),
             password_digest: Sha256::digest(&*password).into(),
             privilege: module.privilege.into(),
@@ -251,15 +281,25 @@ impl Exporter {
             .await
             .map_err(|_| CollectError::Deadline("waiting for a scrape slot"))?
             .map_err(|_| CollectError::Deadline("shutting down"))?;
-        let handle = self.handle(key);
+        let (handle, replaced) = self.handle(key, target);
+        for old in replaced {
+            // Session settings changed (reload): the old session goes.
+            if let Ok(mut st) = old.state.try_lock() {
+                if let Some(c) = st.client.take() {
+                    c.close().await;
+                }
+            }
+        }
         let mut state = tokio::time::timeout_at(deadline, handle.state.lock())
             .await
             .map_err(|_| CollectError::Deadline("waiting for another scrape of this target"))?;
         if state.client.is_none() {
-            let client =
-                tokio::time::timeout_at(deadline, self.connect(target, &module, &password))
-                    .await
-                    .map_err(|_| CollectError::Deadline("establishing the session"))??;
+            let client = tokio::time::timeout_at(
+                deadline,
+                ipmi_proto::client::with_deadline(deadline, self.connect(peer, &module, &password)),
+            )
+            .await
+            .map_err(|_| CollectError::Deadline("establishing the session"))??;
             state.client = Some(client);
             self.self_metrics.session_established(target);
         }
@@ -267,9 +307,12 @@ impl Exporter {
             let manufacturer = match state.cache.manufacturer_id {
                 Some(m) => m,
                 None => {
-                    let id = tokio::time::timeout_at(deadline, client.execute(&GetDeviceId))
-                        .await
-                        .map_err(|_| CollectError::Deadline("identifying the BMC"))??;
+                    let id = tokio::time::timeout_at(
+                        deadline,
+                        ipmi_proto::client::with_deadline(deadline, client.execute(&GetDeviceId)),
+                    )
+                    .await
+                    .map_err(|_| CollectError::Deadline("identifying the BMC"))??;
                     state.cache.manufacturer_id = Some(id.manufacturer_id);
                     id.manufacturer_id
                 }
@@ -299,7 +342,10 @@ impl Exporter {
             let started = Instant::now();
             let result = tokio::time::timeout_at(
                 deadline,
-                collectors::run(*name, c, module, cache, &mut local),
+                ipmi_proto::client::with_deadline(
+                    deadline,
+                    collectors::run(*name, c, module, cache, &mut local),
+                ),
             )
             .await
             .unwrap_or(Err(CollectError::Deadline("the scrape deadline")));
@@ -327,8 +373,9 @@ impl Exporter {
         );
         *reported_sdr = sdr;
         if session_broken {
-            // Start afresh next time (the client re-establishes by itself
-            // after a timeout; this also drops the caches that depend on it).
+            // The session is closed for good. (After a timeout it is kept:
+            // the client probes it on the next call and re-establishes it
+            // only if it is really gone.)
             if let Some(c) = client.take() {
                 c.close().await;
             }
@@ -339,13 +386,10 @@ impl Exporter {
 
     async fn connect(
         &self,
-        target: &str,
+        peer: SocketAddr,
         module: &ResolvedModule,
         password: &[u8],
     ) -> Result<Client, CollectError> {
-        let peer = ipmi_proto::client::resolve_target(target)
-            .await
-            .map_err(CollectError::Ipmi)?;
         let endpoint = self
             .endpoint(peer)
             .await
@@ -360,8 +404,12 @@ impl Exporter {
             } else {
                 Interface::LanPlus
             },
-            timeout: Duration::from_millis(1000).min(module.timeout),
+            // The initial retransmission timeout; measured round trips take
+            // over, and the scrape deadline bounds the attempts.
+            timeout: Duration::from_millis(1000),
             retries: 2,
+            reestablish: true,
+            idle_limit: KEEPALIVE_AFTER.saturating_mul(2),
             cipher_suite: module.cipher_suite,
             privilege: module.privilege,
             kg,
@@ -370,7 +418,7 @@ impl Exporter {
             ..ClientOptions::default()
         };
         let credentials = Credentials::new(&module.user, password).map_err(CollectError::Ipmi)?;
-        Client::connect(target, credentials, options)
+        Client::connect(&peer.to_string(), credentials, options)
             .await
             .map_err(CollectError::Ipmi)
     }
@@ -378,7 +426,7 @@ impl Exporter {
     /// Keeps idle sessions alive and forgets unused targets; run it in a
     /// background task.
     pub async fn maintain(self: Arc<Self>) {
-        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        let mut tick = tokio::time::interval(MAINTAIN_EVERY);
         loop {
             tick.tick().await;
             let handles: Vec<(TargetKey, Arc<TargetHandle>)> = self
@@ -413,24 +461,26 @@ impl Exporter {
                 if idle >= KEEPALIVE_AFTER && state.cache.idle_since_keepalive() >= KEEPALIVE_AFTER
                 {
                     if let Some(c) = &state.client {
-                        let ok =
-                            tokio::time::timeout(Duration::from_secs(3), c.execute(&GetDeviceId))
-                                .await
-                                .is_ok_and(|r| r.is_ok());
+                        // A failed keepalive leaves the session to the next
+                        // call, which probes it and re-establishes it if
+                        // it is gone.
+                        let d = Instant::now() + Duration::from_secs(3);
+                        let _ = tokio::time::timeout_at(
+                            d,
+                            ipmi_proto::client::with_deadline(d, c.execute(&GetDeviceId)),
+                        )
+                        .await;
                         state.cache.keepalive_sent();
-                        if !ok {
-                            if let Some(c) = state.client.take() {
-                                c.close().await;
-                            }
-                        }
                     }
                 }
             }
         }
     }
 
-    /// Closes every session (on shutdown).
-    pub async fn shutdown(&self) {
+    /// Closes every session (on shutdown): all at once, within
+    /// [`SHUTDOWN_BUDGET`] in total, whatever state the BMCs are in.
+    /// Returns how many sessions were closed.
+    pub async fn shutdown(&self) -> usize {
         let handles: Vec<Arc<TargetHandle>> = self
             .targets
             .lock()
@@ -438,14 +488,34 @@ impl Exporter {
             .drain()
             .map(|(_, v)| v)
             .collect();
+        let deadline = Instant::now() + SHUTDOWN_BUDGET;
+        let mut tasks = tokio::task::JoinSet::new();
         for h in handles {
-            if let Ok(Some(c)) = tokio::time::timeout(Duration::from_secs(1), async {
-                h.state.lock().await.client.take()
-            })
-            .await
-            {
-                c.close().await;
-            }
+            tasks.spawn(async move {
+                let client =
+                    tokio::time::timeout_at(deadline, async { h.state.lock().await.client.take() })
+                        .await
+                        .ok()
+                        .flatten();
+                match client {
+                    Some(c) => {
+                        let _ = tokio::time::timeout_at(deadline, c.close()).await;
+                        // Dropping the client sends Close Session once more
+                        // without waiting if `close` ran out of time.
+                        1
+                    }
+                    None => 0,
+                }
+            });
         }
+        let mut closed = 0;
+        let _ = tokio::time::timeout_at(deadline + Duration::from_millis(200), async {
+            while let Some(r) = tasks.join_next().await {
+                closed += r.unwrap_or(0);
+            }
+        })
+        .await;
+        tasks.abort_all();
+        closed
     }
 }

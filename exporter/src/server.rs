@@ -100,7 +100,17 @@ pub async fn run(args: ServeArgs) -> Result<(), ServeError> {
     server.abort();
     reload.abort();
     maintain.abort();
-    exporter.shutdown().await;
+    // Sessions are closed concurrently within a short budget; a second
+    // signal ends the process at once.
+    let started = std::time::Instant::now();
+    tokio::select! {
+        closed = exporter.shutdown() => {
+            tracing::info!(closed, elapsed_ms = started.elapsed().as_millis() as u64, "sessions closed");
+        }
+        () = shutdown_signal() => {
+            tracing::warn!("second signal: exiting without closing the remaining sessions");
+        }
+    }
     Ok(())
 }
 

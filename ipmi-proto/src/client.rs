@@ -19,11 +19,22 @@
 //!   deadline) leaves the session usable; a late answer is discarded later
 //!   because its rqSeq no longer matches.
 //! * Retransmits carry the same rqSeq and a new session sequence number
-//!   (IPMI v2.0 §6.12.13: a repeated sequence number is discarded).
-//! * A timeout during an RMCP+ handshake step restarts from Open Session.
-//! * The session stays open across calls; a call that times out completely
-//!   drops it and the next call establishes a new one. [`Client::close`]
-//!   (or dropping the client) sends Close Session.
+//!   (IPMI v2.0 §6.12.13: a repeated sequence number is discarded), so a
+//!   late answer to any earlier copy answers the request.
+//! * The retransmission timeout adapts to the BMC's measured round trips
+//!   ([`RtoEstimator`], between [`ClientOptions::rto_floor`] and
+//!   [`ClientOptions::rto_ceiling`]). Inside [`with_deadline`] a request is
+//!   retransmitted for as long as the deadline allows and gives up just
+//!   before it; outside, after [`ClientOptions::retries`] retransmissions.
+//! * A handshake step that times out is retransmitted as it was (the
+//!   BMC's late answer still counts); only every fourth silent attempt
+//!   starts again from Open Session.
+//! * The session stays open across calls, also after a call timed out. The
+//!   next call after a timeout (or after [`ClientOptions::idle_limit`] of
+//!   silence) probes it; if that goes unanswered too, the session is
+//!   closed (best effort) and, with [`ClientOptions::reestablish`], a new
+//!   one is established and the call repeated. [`Client::close`] (or
+//!   dropping the client) sends Close Session.
 //! * Many clients can share one UDP socket through an [`Endpoint`].
 
 use std::net::SocketAddr;
@@ -38,6 +49,7 @@ use crate::commands::Command;
 use crate::crypto::keys::{BmcKey, Password};
 use crate::crypto::suite::CipherSuite;
 use crate::error::Error;
+use crate::session::rto::{RtoEstimator, DEFAULT_RTO_CEILING, DEFAULT_RTO_FLOOR};
 use crate::session::{
     Handshake, HandshakeError, HandshakeEvent, HandshakeRandom, HandshakeStep, Lan15AuthType,
     Lan15Handshake, Lan15Random, OpenSessionPrivilege, Session, SessionConfig, SessionInfo, Stage,
@@ -98,10 +110,28 @@ pub enum Interface {
 pub struct ClientOptions {
     /// Session protocol.
     pub interface: Interface,
-    /// Time to wait for one answer before retransmitting.
+    /// Time to wait for the first answer from a BMC before retransmitting
+    /// (the initial retransmission timeout, before round trips are
+    /// measured). Default 1 s.
     pub timeout: Duration,
-    /// Retransmissions after the first attempt.
+    /// Retransmissions after the first attempt, for calls outside
+    /// [`with_deadline`] (inside, the deadline bounds the attempts).
+    /// Default 3.
     pub retries: u32,
+    /// Lower bound of the adaptive retransmission timeout. Default
+    /// [`DEFAULT_RTO_FLOOR`] (200 ms; see [`crate::session::rto`] for why).
+    pub rto_floor: Duration,
+    /// Upper bound of the adaptive retransmission timeout. Default
+    /// [`DEFAULT_RTO_CEILING`] (4 s).
+    pub rto_ceiling: Duration,
+    /// Re-establish a session that stopped answering (the BMC dropped it,
+    /// rebooted, or timed it out while idle) and repeat the call. Default
+    /// `true`.
+    pub reestablish: bool,
+    /// A session silent for this long is probed before use as after a
+    /// timeout (BMCs drop idle sessions after 60 s, IPMI v2.0 §6.12.15;
+    /// many after 30 s). Default 30 s.
+    pub idle_limit: Duration,
     /// A pinned cipher suite; `None` tries [`DEFAULT_CIPHER_SUITES`] in order.
     /// Suite 0 (no authentication) is used only when pinned.
     pub cipher_suite: Option<u8>,
@@ -136,6 +166,10 @@ impl Default for ClientOptions {
             interface: Interface::LanPlus,
             timeout: Duration::from_secs(1),
             retries: 3,
+            rto_floor: DEFAULT_RTO_FLOOR,
+            rto_ceiling: DEFAULT_RTO_CEILING,
+            reestablish: true,
+            idle_limit: Duration::from_secs(30),
             cipher_suite: None,
             privilege: PrivilegeLevel::Administrator,
             kg: None,
@@ -158,6 +192,8 @@ pub struct ClientStats {
     pub timeouts: u64,
     /// Sessions established.
     pub sessions: u64,
+    /// Sessions found dead (unanswered after a timeout) and replaced.
+    pub reestablished: u64,
     /// Datagrams sent, handshakes included.
     pub datagrams_sent: u64,
     /// Datagrams received from the peer, handshakes included.
@@ -173,7 +209,32 @@ struct State {
     stats: ClientStats,
     /// The cipher suite that worked, reused when the session is re-established.
     negotiated_suite: Option<u8>,
+    /// Retransmission timeout of this BMC.
+    rto: RtoEstimator,
+    /// The last call timed out: the session may be gone.
+    suspect: bool,
+    /// When the BMC last answered in the session.
+    last_answer: Option<Instant>,
 }
+
+tokio::task_local! {
+    static DEADLINE: Instant;
+}
+
+/// Runs `f` with a deadline for every request it makes: requests are
+/// retransmitted while time remains and fail with [`Error::Timeout`] just
+/// before `deadline`, rather than after a fixed number of attempts.
+pub async fn with_deadline<F: std::future::Future>(deadline: Instant, f: F) -> F::Output {
+    DEADLINE.scope(deadline, f).await
+}
+
+fn current_deadline() -> Option<Instant> {
+    DEADLINE.try_with(|d| *d).ok()
+}
+
+/// Time kept in hand before a deadline so the error is returned before the
+/// caller's own timer fires.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(20);
 
 /// An IPMI session to one BMC.
 pub struct Client {
@@ -268,9 +329,13 @@ fn handshake_random() -> HandshakeRandom {
     }
 }
 
-fn retry_timeout(base: Duration, attempt: u32) -> Duration {
-    // Grow the wait slowly: 1×, 1×, 2×, 2×, 3× … (as IPMI tools do).
-    base.saturating_mul(attempt / 2 + 1)
+/// How many transmissions a request may have: `Some(n)` without a
+/// deadline, `None` (until the deadline) with one.
+fn attempt_budget(options: &ClientOptions) -> (Option<u32>, Option<Instant>) {
+    match current_deadline() {
+        Some(d) => (None, Some(d.checked_sub(DEADLINE_MARGIN).unwrap_or(d))),
+        None => (Some(options.retries.saturating_add(1)), None),
+    }
 }
 
 impl Client {
@@ -294,12 +359,15 @@ impl Client {
             target: target.to_string(),
             peer,
             credentials,
-            options,
+            options: options.clone(),
             state: Mutex::new(State {
                 route,
                 session: None,
                 stats: ClientStats::default(),
                 negotiated_suite: None,
+                rto: RtoEstimator::new(options.timeout, options.rto_floor, options.rto_ceiling),
+                suspect: false,
+                last_answer: None,
             }),
         };
         {
@@ -364,16 +432,48 @@ impl Client {
         if state.session.is_none() {
             self.establish(&mut state).await?;
         }
-        match self.exchange(&mut state, netfn, cmd, lun, data).await {
-            Err(e @ Error::Timeout { .. }) => {
-                // The session is probably gone (BMC reset, expiry): start
-                // afresh on the next call.
-                state.session = None;
-                state.stats.timeouts = state.stats.timeouts.saturating_add(1);
-                Err(e)
+        let idle = state
+            .last_answer
+            .is_some_and(|t| t.elapsed() >= self.options.idle_limit);
+        let probing = (state.suspect || idle) && self.options.reestablish;
+        // A suspect session gets a short probe (three transmissions) before
+        // it is declared dead; the rest of the budget is for a new one.
+        let probe = probing.then_some(3);
+        match self
+            .exchange(&mut state, netfn, cmd, lun, data.clone(), probe)
+            .await
+        {
+            Err(Error::Timeout { .. }) if probing => {
+                tracing::debug!(target = %self.target, "session unanswered after a timeout or idle time; establishing a new one");
+                self.close_locked(&mut state).await;
+                state.stats.reestablished = state.stats.reestablished.saturating_add(1);
+                self.establish(&mut state).await?;
+                let result = self.exchange(&mut state, netfn, cmd, lun, data, None).await;
+                self.after(&mut state, result)
             }
-            other => other,
+            result => self.after(&mut state, result),
         }
+    }
+
+    fn after(
+        &self,
+        state: &mut State,
+        result: Result<IpmiResponse, Error>,
+    ) -> Result<IpmiResponse, Error> {
+        match &result {
+            Ok(_) => {
+                state.suspect = false;
+                state.last_answer = Some(Instant::now());
+            }
+            Err(Error::Timeout { .. }) => {
+                // Keep the session: a lossy link or a slow BMC is no reason
+                // to pay a handshake again. The next call probes it.
+                state.suspect = true;
+                state.stats.timeouts = state.stats.timeouts.saturating_add(1);
+            }
+            Err(_) => {}
+        }
+        result
     }
 
     /// Closes the session (Close Session, one attempt, short wait).
@@ -401,11 +501,13 @@ impl Client {
         cmd: u8,
         lun: u8,
         data: Vec<u8>,
+        max_attempts: Option<u32>,
     ) -> Result<IpmiResponse, Error> {
         let State {
             route,
             session,
             stats,
+            rto,
             ..
         } = state;
         let session = session.as_mut().ok_or(Error::SessionClosed)?;
@@ -414,8 +516,16 @@ impl Client {
         req.rs_lun = lun & 3;
         stats.requests = stats.requests.saturating_add(1);
         let started = Instant::now();
-        let attempts = self.options.retries.saturating_add(1);
-        for attempt in 0..attempts {
+        let (count, until) = attempt_budget(&self.options);
+        let count = match (count, max_attempts) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let mut attempt = 0u32;
+        loop {
+            if count.is_some_and(|c| attempt >= c) || until.is_some_and(|u| Instant::now() >= u) {
+                break;
+            }
             if attempt > 0 {
                 stats.retries = stats.retries.saturating_add(1);
             }
@@ -423,7 +533,11 @@ impl Client {
             route.send(&datagram).await?;
             let sent_at = Instant::now();
             stats.datagrams_sent = stats.datagrams_sent.saturating_add(1);
-            let deadline = sent_at + retry_timeout(self.options.timeout, attempt);
+            let mut deadline = sent_at + rto.wait(attempt);
+            if let Some(u) = until {
+                deadline = deadline.min(u);
+            }
+            attempt = attempt.saturating_add(1);
             loop {
                 let Ok(received) = tokio::time::timeout_at(deadline, route.recv()).await else {
                     break;
@@ -439,6 +553,11 @@ impl Client {
                         if let Some(observe) = &self.options.latency_observer {
                             (observe.0)(sent_at.elapsed());
                         }
+                        if attempt == 1 {
+                            rto.sample(sent_at.elapsed());
+                        } else {
+                            rto.backoff();
+                        }
                         return Ok(resp);
                     }
                     Ok(_) | Err(_) => {
@@ -447,10 +566,11 @@ impl Client {
                 }
             }
         }
+        rto.backoff();
         Err(Error::Timeout {
-            what: "response",
+            what: crate::commands::command_name(netfn, cmd),
             elapsed: started.elapsed(),
-            attempts,
+            attempts: attempt,
         })
     }
 
@@ -470,6 +590,7 @@ impl Client {
                     SetSessionPrivilegeLevel::CMD,
                     0,
                     SetSessionPrivilegeLevel::new(self.options.privilege).to_bytes(),
+                    None,
                 )
                 .await;
             let failure = match result {
@@ -598,13 +719,19 @@ impl Client {
         first: Vec<u8>,
     ) -> Result<Session, Error> {
         let started = Instant::now();
-        let attempts = self.options.retries.saturating_add(1);
+        let (count, until) = attempt_budget(&self.options);
         let mut datagram = first;
         let mut attempt = 0u32;
+        let mut total = 0u32;
         loop {
             state.route.send(&datagram).await?;
             state.stats.datagrams_sent = state.stats.datagrams_sent.saturating_add(1);
-            let deadline = Instant::now() + retry_timeout(self.options.timeout, attempt);
+            total = total.saturating_add(1);
+            let sent_at = Instant::now();
+            let mut deadline = sent_at + state.rto.wait(attempt);
+            if let Some(u) = until {
+                deadline = deadline.min(u);
+            }
             let next = loop {
                 let Ok(received) = tokio::time::timeout_at(deadline, state.route.recv()).await
                 else {
@@ -628,15 +755,20 @@ impl Client {
             };
             match next {
                 Some(d) => {
+                    if attempt == 0 {
+                        state.rto.sample(sent_at.elapsed());
+                    }
                     datagram = d;
                     attempt = 0;
                 }
                 None => {
-                    attempt += 1;
-                    if attempt >= attempts {
-                        return Err(hs.timed_out(started.elapsed(), attempts));
+                    attempt = attempt.saturating_add(1);
+                    let out_of_time = until.is_some_and(|u| Instant::now() >= u);
+                    if out_of_time || count.is_some_and(|c| attempt >= c) {
+                        state.rto.backoff();
+                        return Err(hs.timed_out(started.elapsed(), total));
                     }
-                    datagram = hs.next_attempt();
+                    datagram = hs.next_attempt(attempt);
                 }
             }
         }
@@ -662,8 +794,9 @@ impl Client {
 /// What [`Client::drive`] needs of a handshake state machine.
 trait HandshakeDriver {
     fn handle(&mut self, bytes: &[u8]) -> Result<HandshakeEvent, HandshakeError>;
-    /// The datagram for the next attempt after a timeout.
-    fn next_attempt(&mut self) -> Vec<u8>;
+    /// The datagram for attempt `attempt` (1 = the first retransmission)
+    /// after a timeout.
+    fn next_attempt(&mut self, attempt: u32) -> Vec<u8>;
     /// A datagram telling the BMC the attempt is over, if any.
     fn abort(&self) -> Option<Vec<u8>>;
     /// The error once every attempt timed out.
@@ -675,10 +808,13 @@ impl HandshakeDriver for Handshake {
         self.handle_datagram(bytes)
     }
 
-    fn next_attempt(&mut self) -> Vec<u8> {
-        // A capabilities request may simply be repeated; an RMCP+ step
-        // restarts from Open Session with new random values.
-        if self.stage() == Stage::AuthCapabilities {
+    fn next_attempt(&mut self, attempt: u32) -> Vec<u8> {
+        // Repeat the step as it was, so the BMC's late answer to an earlier
+        // copy is still accepted (a restart would throw it away and leave a
+        // half-open session behind); only every fourth silent attempt of an
+        // RMCP+ step starts again from Open Session, in case the BMC lost
+        // the session.
+        if self.stage() == Stage::AuthCapabilities || attempt % 4 != 0 {
             self.retransmit()
         } else {
             self.restart(handshake_random())
@@ -703,7 +839,7 @@ impl HandshakeDriver for Lan15Handshake {
         self.handle_datagram(bytes)
     }
 
-    fn next_attempt(&mut self) -> Vec<u8> {
+    fn next_attempt(&mut self, _attempt: u32) -> Vec<u8> {
         self.retransmit()
     }
 

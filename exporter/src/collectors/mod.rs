@@ -46,15 +46,18 @@ pub enum CollectError {
 }
 
 impl CollectError {
-    /// `true` when the session should be re-established before the next
-    /// scrape (timeouts and closed sessions, not a completion code).
+    /// `true` when the session is closed for good and must be replaced
+    /// before the next scrape (not a timeout, a missed deadline or a
+    /// completion code).
     pub fn breaks_session(&self) -> bool {
         match self {
-            Self::Ipmi(e) => e.is_timeout() || matches!(e, ipmi_proto::Error::SessionClosed),
+            // Timeouts and missed deadlines keep the session: the client
+            // probes it on the next call and replaces it only if it is gone.
+            Self::Ipmi(e) => matches!(e, ipmi_proto::Error::SessionClosed),
             Self::Sdr(e) => e
                 .transport()
-                .is_some_and(|e| e.is_timeout() || matches!(e, ipmi_proto::Error::SessionClosed)),
-            Self::Deadline(_) => true,
+                .is_some_and(|e| matches!(e, ipmi_proto::Error::SessionClosed)),
+            Self::Deadline(_) => false,
             Self::Unsupported(_) | Self::Config(_) => false,
         }
     }

@@ -259,3 +259,46 @@ mod tests {
         assert_eq!(flag(true, 9), 0);
     }
 }
+
+/// The name of a request (IPMI v2.0 Appendix G, DCMI v1.5 Table 6-1), for
+/// error messages; `"response"` for commands this table does not know.
+pub fn command_name(netfn: NetFn, cmd: u8) -> &'static str {
+    match (u8::from(netfn) & !1, cmd) {
+        (0x00, 0x00) => "Get Chassis Capabilities",
+        (0x00, 0x01) => "Get Chassis Status",
+        (0x00, 0x02) => "Chassis Control",
+        (0x00, 0x09) => "Get System Boot Options",
+        (0x04, 0x20) => "Get Device SDR Info",
+        (0x04, 0x21) => "Get Device SDR",
+        (0x04, 0x22) => "Reserve Device SDR Repository",
+        (0x04, 0x27) => "Get Sensor Thresholds",
+        (0x04, 0x2b) => "Get Sensor Event Status",
+        (0x04, 0x2d) => "Get Sensor Reading",
+        (0x06, 0x01) => "Get Device ID",
+        (0x06, 0x04) => "Get Self Test Results",
+        (0x06, 0x08) => "Get Device GUID",
+        (0x06, 0x37) => "Get System GUID",
+        (0x06, 0x38) => "Get Channel Authentication Capabilities",
+        (0x06, 0x3b) => "Set Session Privilege Level",
+        (0x06, 0x3c) => "Close Session",
+        (0x06, 0x3d) => "Get Session Info",
+        (0x06, 0x42) => "Get Channel Info",
+        (0x06, 0x59) => "Get System Info Parameters",
+        (0x0a, 0x10) => "Get FRU Inventory Area Info",
+        (0x0a, 0x11) => "Read FRU Data",
+        (0x0a, 0x20) => "Get SDR Repository Info",
+        (0x0a, 0x22) => "Reserve SDR Repository",
+        (0x0a, 0x23) => "Get SDR",
+        (0x0a, 0x40) => "Get SEL Info",
+        (0x0a, 0x42) => "Reserve SEL",
+        (0x0a, 0x43) => "Get SEL Entry",
+        (0x0a, 0x47) => "Clear SEL",
+        (0x0a, 0x48) => "Get SEL Time",
+        (0x0c, 0x02) => "Get LAN Configuration Parameters",
+        (0x2c, 0x01) => "Get DCMI Capabilities",
+        (0x2c, 0x02) => "Get Power Reading",
+        (0x2c, 0x03) => "Get Power Limit",
+        (0x2c, 0x10) => "Get DCMI Temperature Readings",
+        _ => "response",
+    }
+}

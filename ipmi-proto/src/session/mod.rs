@@ -20,6 +20,7 @@
 mod active;
 mod handshake;
 mod lan15;
+pub mod rto;
 pub mod sequence;
 
 pub use active::{InboundError, Role, Session, SessionInfo};
