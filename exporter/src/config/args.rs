@@ -213,6 +213,10 @@ impl CustomArgs {
                     | "--username"
                     | "-W"
                     | "--workaround-flags"
+                    | "-p"
+                    | "--password"
+                    | "-k"
+                    | "--k-g"
             ) || HARMLESS.contains(&format!("{flag}=").as_str());
             let value = if takes_value {
                 match inline {
@@ -261,6 +265,12 @@ impl CustomArgs {
                     if let Ok(w) = WorkaroundFlags::parse(&[v.to_string()]) {
                         self.workarounds.merge(&w);
                     }
+                }
+                // A password or K_g here is not used (the module's `pass` /
+                // `kg_file` are) and never repeated in a warning.
+                ("-p" | "--password" | "-k" | "--k-g", _) => {
+                    self.ignored
+                        .push(format!("{flag} {}", crate::config::redact::REDACTED));
                 }
                 ("-b" | "--bridge-sensors", None) => self.bridge_sensors = true,
                 ("--entity-sensor-names", None) => self.entity_sensor_names = true,

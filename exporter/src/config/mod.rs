@@ -16,6 +16,7 @@
 
 mod args;
 mod module;
+pub mod redact;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -118,7 +119,8 @@ impl Config {
     /// Parses the Go exporter's YAML format.
     ///
     /// # Errors
-    /// The parser's message, with line and column.
+    /// The parser's message, with line and column, without the values of
+    /// secret keys ([`redact`]).
     pub fn from_yaml(text: &str) -> Result<Self, String> {
         // An empty file is an empty configuration, as upstream treats it.
         if text.trim().is_empty() {
@@ -126,17 +128,18 @@ impl Config {
         }
         serde_yaml_ng::from_str::<Self>(text)
             .map(Self::with_resolved_modules)
-            .map_err(|e| e.to_string())
+            .map_err(|e| redact::yaml_error(text, &e))
     }
 
     /// Parses the native TOML format.
     ///
     /// # Errors
-    /// The parser's message, with line and column.
+    /// The parser's message, with line and column, on one line, without the
+    /// source snippet and the values of secret keys ([`redact`]).
     pub fn from_toml(text: &str) -> Result<Self, String> {
         toml::from_str::<Self>(text)
             .map(Self::with_resolved_modules)
-            .map_err(|e| e.to_string().trim_end().replace('\n', " "))
+            .map_err(|e| redact::toml_error(text, &e))
     }
 
     fn with_resolved_modules(mut self) -> Self {

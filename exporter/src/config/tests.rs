@@ -124,6 +124,22 @@ fn custom_args_forms() {
     assert_eq!(a.privilege, Some(Privilege::Operator));
     assert!(a.workarounds.discrete_reading);
     assert_eq!(a.ignored, vec!["--mystery".to_string()]);
+    // Passwords and K_g in custom_args are ignored without being repeated.
+    let mut a = CustomArgs::default();
+    a.absorb(&[
+        "-p".into(),
+        "-hunter2".into(),
+        "--password=hunter3".into(),
+        "-khunter4".into(),
+        "--k-g".into(),
+        "hunter5".into(),
+    ]);
+    assert_eq!(a.ignored.len(), 4, "{:?}", a.ignored);
+    assert!(
+        !format!("{:?}", a.ignored).contains("hunter"),
+        "{:?}",
+        a.ignored
+    );
 }
 
 #[test]

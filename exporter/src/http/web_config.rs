@@ -129,7 +129,13 @@ impl WebConfig {
         let cfg: WebConfig = if text.trim().is_empty() {
             WebConfig::default()
         } else {
-            serde_yaml_ng::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            serde_yaml_ng::from_str(&text).map_err(|e| {
+                format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::config::redact::yaml_error(&text, &e)
+                )
+            })?
         };
         let base = path.parent().unwrap_or(Path::new("."));
         cfg.build(base)

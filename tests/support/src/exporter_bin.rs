@@ -97,14 +97,21 @@ pub struct ServedExporter {
     child: std::process::Child,
     addr: std::net::SocketAddr,
     dir: tempfile::TempDir,
+    config_path: PathBuf,
 }
 
 impl ServedExporter {
     /// Starts `ipmi_exporter --config.file CONFIG` (YAML or TOML text) with
     /// `args`; panics when it does not listen within 30 s.
     pub fn start(config: &str, args: &[&str]) -> Self {
+        Self::start_with_file("ipmi_exporter.yml", config, args)
+    }
+
+    /// Like [`ServedExporter::start`], with the configuration in a file
+    /// named `file_name` (`.toml` selects the native format).
+    pub fn start_with_file(file_name: &str, config: &str, args: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let config_path = dir.path().join("ipmi_exporter.yml");
+        let config_path = dir.path().join(file_name);
         std::fs::write(&config_path, config).expect("write config");
         // A free port: bind, read it, release it (the exporter binds it next).
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -124,7 +131,12 @@ impl ServedExporter {
             .stderr(log)
             .spawn()
             .expect("start ipmi_exporter");
-        let mut served = Self { child, addr, dir };
+        let mut served = Self {
+            child,
+            addr,
+            dir,
+            config_path,
+        };
         for _ in 0..300 {
             if std::net::TcpStream::connect(addr).is_ok() {
                 return served;
@@ -147,15 +159,38 @@ impl ServedExporter {
         std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
     }
 
+    /// The configuration file it was started with (rewrite it, then
+    /// reload).
+    pub fn config_path(&self) -> &Path {
+        &self.config_path
+    }
+
+    /// Sends signal `name` (`HUP`, `TERM`, …) with `kill`.
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .arg("-s")
+            .arg(name)
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -s {name} failed: {status}");
+    }
+
     /// `GET PATH`; returns (status, body). Panics on I/O errors.
     pub fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path)
+    }
+
+    /// `METHOD PATH` without a body; returns (status, body). Panics on I/O
+    /// errors.
+    pub fn request(&self, method: &str, path: &str) -> (u16, String) {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(self.addr).expect("connect to ipmi_exporter");
         s.set_read_timeout(Some(Duration::from_secs(60)))
             .expect("read timeout");
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         )
         .expect("send request");
         let mut raw = Vec::new();
