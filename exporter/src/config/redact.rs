@@ -340,7 +340,8 @@ fn replace_bounded(hay: &str, needle: &str) -> String {
             .chars()
             .next_back()
             .or_else(|| out.chars().next_back());
-        let bounded = !(first_word && word(prev)) && !(last_word && word(after.chars().next()));
+        let glued = (first_word && word(prev)) || (last_word && word(after.chars().next()));
+        let bounded = !glued;
         out.push_str(before);
         if bounded {
             out.push_str(REDACTED);
