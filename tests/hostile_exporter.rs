@@ -156,3 +156,80 @@ fn garbage_record_is_down_not_partial() {
         "does not decode",
     );
 }
+
+const SEL_CONFIG: &str = "modules:
+  default:
+    user: admin
+    pass: password
+    driver: LAN_2_0
+    privilege: admin
+    timeout: 300
+    collectors: [sel, sel-events]
+";
+
+/// The sum of `ipmi_sel_events_count_by_state` (`None` without any).
+fn sel_events_total(body: &str) -> Option<f64> {
+    let values: Vec<f64> = body
+        .lines()
+        .filter(|l| l.starts_with("ipmi_sel_events_count_by_state{"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum())
+}
+
+/// A SEL whose next-record chain loops back to the first entry halfway:
+/// `sel` (Get SEL Info) still exports the right count, `sel-events` is
+/// down with one log line naming the loop, never a shorter log with
+/// `ipmi_up` 1; once the BMC answers properly the whole log is counted.
+#[test]
+fn sel_next_id_loop_is_down_not_a_wrong_count() {
+    let bmc = VirtualBmc::start(ipmi_proto::bmc::Machine::default());
+    let entries = bmc.stats().with_bmc(|b| b.machine().sel.records().len());
+    assert!(entries > 10, "the default log has entries");
+    let exporter = ServedExporter::start(SEL_CONFIG, &[]);
+    let up_sel = "ipmi_up{collector=\"sel\"}";
+    let up_events = "ipmi_up{collector=\"sel-events\"}";
+
+    // The looping BMC first: nothing read before, nothing to fall back on.
+    let hits = Hits::default();
+    let ids: Vec<u16> = bmc.stats().with_bmc(|b| {
+        b.machine()
+            .sel
+            .records()
+            .iter()
+            .map(|r| u16::from_le_bytes([r[0], r[1]]))
+            .collect()
+    });
+    let (first, middle) = (ids[0], ids[ids.len() / 2]);
+    bmc.set_hook(hostile::sel_next_loop(middle, first, hits.clone()));
+    for _ in 0..2 {
+        let body = exporter.scrape(&bmc.target(), "default");
+        assert!(hits.get() > 0, "the hostile scenario ran");
+        assert_eq!(series_value(&body, up_sel), Some(1.0), "{body}");
+        assert_eq!(
+            series_value(&body, "ipmi_sel_logs_count"),
+            Some(entries as f64),
+            "Get SEL Info's count, not the walk's: {body}"
+        );
+        assert_eq!(series_value(&body, up_events), Some(0.0), "{body}");
+        assert_eq!(sel_events_total(&body), None, "no partial log: {body}");
+    }
+    let log = exporter.log();
+    let lines = failure_lines(&log, &bmc.target());
+    assert_eq!(lines.len(), 2, "one log line per failed scrape: {log}");
+    let middle_hex = format!("{middle:#06x}");
+    assert!(
+        lines[0].contains("loop") && lines[0].contains(&middle_hex),
+        "the log line names the loop at {middle_hex}: {}",
+        lines[0]
+    );
+
+    // The BMC recovers: the whole log is read and counted.
+    bmc.clear_hook();
+    let body = exporter.scrape(&bmc.target(), "default");
+    assert_eq!(series_value(&body, up_events), Some(1.0), "{body}");
+    let total = sel_events_total(&body).expect("counts by state");
+    // Upstream skips entries with a comma in a field; the default log
+    // has none.
+    assert_eq!(total, entries as f64, "{body}");
+}

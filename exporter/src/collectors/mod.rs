@@ -34,6 +34,10 @@ pub enum CollectError {
     /// reason are in the message); nothing of it was cached.
     #[error("{0}")]
     Sdr(ipmi_proto::ops::sdr::SdrError),
+    /// The BMC's answers could not be read completely (what and why in the
+    /// message); nothing of them was kept.
+    #[error("{0}")]
+    Incomplete(String),
     /// The BMC does not offer what the collector needs.
     #[error("{0}")]
     Unsupported(String),
@@ -58,7 +62,7 @@ impl CollectError {
                 .transport()
                 .is_some_and(|e| matches!(e, ipmi_proto::Error::SessionClosed)),
             Self::Deadline(_) => false,
-            Self::Unsupported(_) | Self::Config(_) => false,
+            Self::Incomplete(_) | Self::Unsupported(_) | Self::Config(_) => false,
         }
     }
 }

@@ -35,7 +35,9 @@ impl From<SelError> for CollectError {
     fn from(e: SelError) -> Self {
         match e {
             SelError::Ipmi(e) => Self::Ipmi(e),
-            other => Self::Unsupported(other.to_string()),
+            // A next-ID loop or a chain that does not end: down, nothing
+            // kept (the reader's cursor stays where it was).
+            other => Self::Incomplete(other.to_string()),
         }
     }
 }

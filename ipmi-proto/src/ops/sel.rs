@@ -25,7 +25,11 @@
 //! * CBh on the first entry means an empty log;
 //! * the walk stops at a next-record ID already seen (a loop) and after
 //!   the entry count plus a margin of iterations; records returned twice
-//!   under different IDs (Supermicro H8QME) are kept once.
+//!   under different IDs (Supermicro H8QME) are kept once;
+//! * a walk that stopped that way with fewer records than Get SEL Info
+//!   counts is an error ([`SelError::Loop`], [`SelError::Truncated`]),
+//!   never a shorter log: the cursor stays where it was, so the next call
+//!   reads the same range again.
 
 use std::collections::HashSet;
 
@@ -63,6 +67,31 @@ pub enum SelError {
     /// it can be read).
     #[error("SEL reservation cancelled {0} times in a row while reading")]
     ReservationLost(u32),
+    /// The chain of next-record IDs looped back before every entry was
+    /// read.
+    #[error(
+        "SEL next-record ID loop: record {record_id:#06x} names {next:#06x}, read before; \
+         {read} of {entries} entries read"
+    )]
+    Loop {
+        /// The record whose next-record ID was read before.
+        record_id: u16,
+        /// That next-record ID.
+        next: u16,
+        /// Entries read (earlier calls included).
+        read: usize,
+        /// Entries Get SEL Info counts.
+        entries: u16,
+    },
+    /// The chain of next-record IDs did not end within the iteration
+    /// limit, before every entry was read.
+    #[error("SEL walk cut off after {read} of {entries} entries: the chain does not end")]
+    Truncated {
+        /// Entries read (earlier calls included).
+        read: usize,
+        /// Entries Get SEL Info counts.
+        entries: u16,
+    },
 }
 
 /// How to read.
@@ -175,6 +204,8 @@ struct Walk<'a> {
     options: SelReadOptions,
     stats: SelReadStats,
     reservation: Option<u16>,
+    /// The last loop seen: (record, its next-record ID read before).
+    loop_at: Option<(u16, u16)>,
 }
 
 impl SelReader {
@@ -212,6 +243,7 @@ impl SelReader {
             options: self.options,
             stats: SelReadStats::default(),
             reservation: None,
+            loop_at: None,
         };
         walk.stats.get_info = 1;
         let info = read_info(client).await?;
@@ -244,6 +276,24 @@ impl SelReader {
                     self.cursor.entries().unwrap_or(0)
                 };
                 let count = usize::from(previous).saturating_add(records.len());
+                let short = count < usize::from(info.entries);
+                match walk.loop_at {
+                    Some((record_id, next)) if short && walk.stats.loop_detected => {
+                        return Err(SelError::Loop {
+                            record_id,
+                            next,
+                            read: count,
+                            entries: info.entries,
+                        })
+                    }
+                    _ if short && walk.stats.truncated => {
+                        return Err(SelError::Truncated {
+                            read: count,
+                            entries: info.entries,
+                        })
+                    }
+                    _ => {}
+                }
                 let observed = SelInfo {
                     entries: u16::try_from(count).unwrap_or(u16::MAX),
                     ..info
@@ -305,7 +355,10 @@ impl Walk<'_> {
         let mut records = Vec::new();
         let mut seen = HashSet::from([last]);
         if next == LAST_ENTRY || seen.contains(&next) {
-            self.stats.loop_detected |= next != LAST_ENTRY;
+            if next != LAST_ENTRY {
+                self.stats.loop_detected = true;
+                self.loop_at = Some((last, next));
+            }
             return Ok(Some(records));
         }
         let limit = self.limit(info);
@@ -331,7 +384,8 @@ impl Walk<'_> {
         let mut iterations = 1usize;
         loop {
             let (record, next) = current;
-            if seen.insert(record.record_id) {
+            let id = record.record_id;
+            if seen.insert(id) {
                 records.push(record);
             } else {
                 self.stats.duplicates = self.stats.duplicates.saturating_add(1);
@@ -341,6 +395,7 @@ impl Walk<'_> {
             }
             if seen.contains(&next) {
                 self.stats.loop_detected = true;
+                self.loop_at = Some((id, next));
                 return Ok(());
             }
             if iterations >= limit {
