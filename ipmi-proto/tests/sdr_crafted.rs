@@ -104,7 +104,9 @@ fn no_factors(_: u8) -> Option<ConversionFactors> {
 #[test]
 fn id_string_encodings() {
     let cases: Vec<(IdString, &str)> = vec![
-        (IdString::six_bit("SYS FAN-4/A"), "SYS FAN-4/A"),
+        // Eleven characters: the last group of three packs into three bytes,
+        // which hold four characters, the fourth the padding space.
+        (IdString::six_bit("SYS FAN-4/A"), "SYS FAN-4/A "),
         (
             IdString {
                 kind: IdStringType::BcdPlus,
@@ -124,7 +126,8 @@ fn id_string_encodings() {
                 kind: IdStringType::Unicode,
                 bytes: b"CPU0 Temp   ".to_vec(),
             },
-            "CPU0 Temp",
+            // FreeIPMI keeps the bytes: trailing spaces stay.
+            "CPU0 Temp   ",
         ),
         (
             IdString::latin1("Temp \u{b0}C \u{b5}"),

@@ -10,8 +10,11 @@
 //!
 //! Decoding is forgiving, like FreeIPMI's: the length is taken as a byte
 //! count bounded by what the record holds; "Unicode" bytes are copied as
-//! they are (BMCs put ASCII there); the text stops at the first NUL and
-//! loses trailing spaces.
+//! they are (BMCs put ASCII there); the text stops at the first NUL.
+//! Trailing spaces stay, as FreeIPMI keeps them (Dell names memory sensors
+//! `"A "`, and the Go exporter's series carry `name="A "`); in 6-bit
+//! packed strings a last group of three bytes holds four characters, so
+//! a three-character tail reads back with the padding space.
 
 use crate::codec::{DecodeError, Reader, Writer};
 
@@ -149,7 +152,8 @@ impl IdString {
             .bytes(self.bytes.get(..n).unwrap_or(&[]));
     }
 
-    /// The decoded text: cut at the first NUL, trailing spaces removed.
+    /// The decoded text, cut at the first NUL; every other byte is kept,
+    /// trailing spaces included.
     pub fn text(&self) -> String {
         let raw: String = match self.kind {
             IdStringType::Unicode | IdStringType::Latin1 => {
@@ -182,8 +186,7 @@ impl IdString {
                 out
             }
         };
-        let cut = raw.split('\0').next().unwrap_or("");
-        cut.trim_end_matches(' ').to_string()
+        raw.split('\0').next().unwrap_or("").to_string()
     }
 }
 
@@ -206,9 +209,10 @@ mod tests {
         assert_eq!(decode(b"\xc3\xb5Vx").text(), "\u{b5}Vx");
         // "Unicode" holding ASCII, as many BMCs do: bytes copied.
         assert_eq!(decode(b"\x04CPU1").text(), "CPU1");
-        // Trailing NUL padding and spaces go; text stops at a NUL.
+        // Trailing NUL padding goes, spaces stay; text stops at a NUL.
         assert_eq!(decode(b"\xc8FAN1\0\0\0\0").text(), "FAN1");
-        assert_eq!(decode(b"\xc6FAN1  ").text(), "FAN1");
+        assert_eq!(decode(b"\xc6FAN1  ").text(), "FAN1  ");
+        assert_eq!(decode(b"\xc2A ").text(), "A ");
         assert_eq!(decode(b"\xc6AB\0CD ").text(), "AB");
         // Length beyond the record: what is there.
         assert_eq!(decode(b"\xcfShort").text(), "Short");
@@ -255,14 +259,16 @@ mod tests {
         #[test]
         fn six_bit_round_trip(text in "[A-Z0-9 _./-]{0,20}") {
             let s = IdString::six_bit(&text);
-            prop_assert_eq!(s.text(), text.trim_end_matches(' '));
+            // Three characters in a last group pack into three bytes,
+            // which hold four: the fourth reads as the padding space.
+            let want = if text.len() % 4 == 3 { format!("{text} ") } else { text.clone() };
+            prop_assert_eq!(s.text(), want);
         }
 
         #[test]
         fn latin1_round_trip(text in "[ -~\u{a0}-\u{ff}]{0,16}") {
             let s = IdString::latin1(&text);
-            let trimmed = text.trim_end_matches(' ');
-            prop_assert_eq!(s.text(), trimmed);
+            prop_assert_eq!(s.text(), text);
         }
     }
 }

@@ -306,6 +306,19 @@ mod tests {
     }
 
     #[test]
+    fn shared_record_keeps_trailing_spaces() {
+        // Dell's memory records are named "A " and "B ": the space stays,
+        // and FreeIPMI's shared names put another one after it.
+        let (id, r) = record("1e 00 51 02 1d 20 00 d0 20 01 67 40 0c 6f ff 07 ff 07 ff 07 c0 00 00 02 81 00 00 00 00 00 00 c2 41 20");
+        assert_eq!(r.name(), "A ");
+        let names: Vec<_> = SensorDef::from_record(id, &r)
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
+        assert_eq!(names, ["A  1", "A  2"]);
+    }
+
+    #[test]
     fn shared_alpha_record_keeps_entity() {
         let (id, r) = record("20 00 51 02 20 20 00 c0 10 01 67 40 15 08 03 00 03 00 03 00 c0 00 00 12 00 00 00 00 00 00 00 c5 52 69 73 65 72");
         let s = SensorDef::from_record(id, &r);

@@ -178,19 +178,39 @@ impl ServedExporter {
 
     /// `GET PATH`; returns (status, body). Panics on I/O errors.
     pub fn get(&self, path: &str) -> (u16, String) {
-        self.request("GET", path)
+        self.get_with_headers(path, &[])
+    }
+
+    /// `GET PATH` with extra request headers (for example
+    /// `("X-Prometheus-Scrape-Timeout-Seconds", "10")`); returns (status,
+    /// body). Panics on I/O errors.
+    pub fn get_with_headers(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+        self.request_with_headers("GET", path, headers)
     }
 
     /// `METHOD PATH` without a body; returns (status, body). Panics on I/O
     /// errors.
     pub fn request(&self, method: &str, path: &str) -> (u16, String) {
+        self.request_with_headers(method, path, &[])
+    }
+
+    fn request_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(self.addr).expect("connect to ipmi_exporter");
-        s.set_read_timeout(Some(Duration::from_secs(60)))
+        s.set_read_timeout(Some(Duration::from_secs(120)))
             .expect("read timeout");
+        let extra: String = headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect();
         write!(
             s,
-            "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\nConnection: close\r\n{extra}\r\n"
         )
         .expect("send request");
         let mut raw = Vec::new();
@@ -218,6 +238,35 @@ impl ServedExporter {
         let (status, body) = self.get(&format!("/ipmi?target={target}&module={module}"));
         assert_eq!(status, 200, "scrape of {target}: {body}");
         body
+    }
+}
+
+impl ServedExporter {
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits up to `limit` for the process to exit;
+    /// returns how long that took, or `None` (and kills it) when it was
+    /// still running after `limit`.
+    pub fn terminate(&mut self, limit: Duration) -> Option<Duration> {
+        let started = std::time::Instant::now();
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .stdin(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(sent, "kill -TERM {} failed", self.child.id());
+        while started.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        None
     }
 }
 

@@ -287,6 +287,18 @@ impl Simulator {
         }
     }
 
+    /// Sessions the simulator holds for other clients now: "currently
+    /// active sessions" of Get Session Info (IPMI v2.0 §22.20), minus the
+    /// IPMI 1.5 session this query opens for itself (and closes).
+    pub fn active_sessions(&self) -> Result<u32, String> {
+        let rsp = self.raw_command(0x06, 0x3D, &[0x00])?;
+        match (rsp.first(), rsp.get(3)) {
+            (Some(0), Some(active)) => Ok(u32::from(active & 0x3F).saturating_sub(1)),
+            (Some(0), None) => Err(format!("Get Session Info: short answer {rsp:02x?}")),
+            (cc, _) => Err(format!("Get Session Info: completion code {cc:02x?}")),
+        }
+    }
+
     /// Current chassis power state as the chassis control script keeps it.
     pub fn power_is_on(&self) -> bool {
         std::fs::read_to_string(self.dir_path.join("chassis").join("power"))
