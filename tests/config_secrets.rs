@@ -382,3 +382,21 @@ fn passwords_in_custom_args_are_not_repeated_in_warnings() {
     assert!(log.contains("--mystery"), "{log}");
     assert_clean("start-up warnings", &log);
 }
+
+#[test]
+fn unknown_log_levels_are_refused() {
+    for bad in ["warning", "inf", "trace", ""] {
+        let arg = format!("--log.level={bad}");
+        let out = run_exporter(&[arg.as_str(), "--web.listen-address=127.0.0.1:0"], &[]);
+        assert!(
+            !out.status.success(),
+            "{}",
+            describe_exporter(&[&arg], &out)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("log.level"),
+            "{}",
+            describe_exporter(&[&arg], &out)
+        );
+    }
+}

@@ -30,9 +30,10 @@ pub mod watchdog;
     about = "Prometheus exporter for IPMI BMCs, and IPMI debugging tools"
 )]
 pub struct Cli {
-    /// Log level: debug, info, warn or error.
-    #[arg(long = "log.level", default_value = "info", global = true)]
-    pub log_level: String,
+    /// Log level: debug, info, warn or error (as upstream; anything else is
+    /// refused instead of silencing the log).
+    #[arg(long = "log.level", value_enum, default_value_t = LogLevel::Info, global = true)]
+    pub log_level: LogLevel,
     /// Log format: logfmt or json.
     #[arg(long = "log.format", default_value = "logfmt", global = true)]
     pub log_format: LogFormat,
@@ -42,6 +43,30 @@ pub struct Cli {
     /// A debugging subcommand; without one, the exporter runs.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--log.level` values (upstream's four).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    /// Everything.
+    Debug,
+    /// Informational and above.
+    Info,
+    /// Warnings and errors.
+    Warn,
+    /// Errors only.
+    Error,
+}
+
+impl LogLevel {
+    fn directive(self) -> &'static str {
+        match self {
+            Self::Debug => "debug",
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Error => "error",
+        }
+    }
 }
 
 /// `--log.format` values.
@@ -300,7 +325,7 @@ impl ConnectArgs {
 
 /// Sets up `tracing` output on stderr.
 pub fn init_logging(cli: &Cli) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log_level)
+    let filter = tracing_subscriber::EnvFilter::try_new(cli.log_level.directive())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
